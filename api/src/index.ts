@@ -1,0 +1,2 @@
+/** @hlmon/api: Koa HTTP API: REST, Prometheus-compatible query API, WebSocket. */
+export {};

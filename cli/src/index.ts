@@ -1,0 +1,2 @@
+/** @hlmon/cli: The hlmon command. */
+export {};

@@ -1,0 +1,6 @@
+/** @hlmon/model: pure types and functions with no I/O. */
+export * from './labels.js';
+export * from './matchers.js';
+export * from './sample.js';
+export * from './clock.js';
+export type { Appender, CommitResult, SelectHints, Querier } from './storage.js';

@@ -1,0 +1,2 @@
+/** @hlmon/query: PromQL engine over a Querier. */
+export {};

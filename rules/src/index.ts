@@ -1,0 +1,2 @@
+/** @hlmon/rules: Prometheus rule files, alert state machine, routing and notifiers. */
+export {};

@@ -1,0 +1,2 @@
+/** @hlmon/scraper: Scrapes Prometheus targets and runs uptime checks. */
+export {};

@@ -1,0 +1,2 @@
+/** @hlmon/store: PostgreSQL storage: migrations, series index, appender, querier, embedded PGlite. */
+export {};
