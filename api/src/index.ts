@@ -1,2 +1,5 @@
-/** @hlmon/api: Koa HTTP API: REST, Prometheus-compatible query API, WebSocket. */
-export {};
+/** @hlmon/api: the server's HTTP surfaces. */
+export { createApp, type AppDeps } from './app.js';
+export { ApiError, badRequest, notFound } from './errors.js';
+export { prometheusRouter, formatResult, type PrometheusApiDeps, type ApiEngine, type ApiQueryResult, type MetricMetadata } from './prometheus/router.js';
+export { parseTime, parseDurationParam, parsePromDuration, BadDataError } from './prometheus/params.js';

@@ -1,2 +1,4 @@
-/** @hlmon/cli: The hlmon command. */
-export {};
+/** @hlmon/cli: the hlmon command. */
+export { main, commands, usage } from './main.js';
+export { startServer, parseListenAddress, type ServerOptions, type RunningServer } from './server.js';
+export { createLogger, redactUrl, type Logger } from './log.js';
