@@ -5,9 +5,10 @@ import { UsageError, type Command } from './args.js';
 import { startCommand, serverCommand } from './commands/start.js';
 import { migrateCommand } from './commands/migrate.js';
 import { versionCommand } from './commands/version.js';
+import { configCheckCommand } from './commands/config.js';
 
 /** Every command, in the order `hlmon --help` lists them. */
-export const commands: readonly Command[] = [startCommand, serverCommand, migrateCommand, versionCommand];
+export const commands: readonly Command[] = [startCommand, serverCommand, migrateCommand, configCheckCommand, versionCommand];
 
 /** Top-level usage text. */
 export function usage(): string {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import { openStore, type Store } from '@hlmon/store';
 import { createApp } from '@hlmon/api';
+import type { HlmonConfig } from '@hlmon/scraper';
 import type { Logger } from './log.js';
 import { redactUrl } from './log.js';
 import { VERSION } from './version.js';
@@ -20,6 +21,8 @@ export interface ServerOptions {
   readonly dataDir: string;
   /** `host:port` to listen on; port 0 picks a free port. */
   readonly listen: string;
+  /** The validated hlmon.yml, when one was given. */
+  readonly config?: HlmonConfig;
   readonly log: Logger;
 }
 

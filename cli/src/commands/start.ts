@@ -4,11 +4,12 @@
 import path from 'node:path';
 import { parse, str, type Command, UsageError } from '../args.js';
 import { createLogger } from '../log.js';
+import { formatConfigError, loadConfigFile, type HlmonConfig } from '@hlmon/scraper';
 import { startServer } from '../server.js';
 
 const options = {
-  'data-dir': { type: 'string' as const, default: 'data' },
-  listen: { type: 'string' as const, default: ':9800' },
+  'data-dir': { type: 'string' as const },
+  listen: { type: 'string' as const },
   'database-url': { type: 'string' as const },
   config: { type: 'string' as const, short: 'c' },
 };
