@@ -1,2 +1,8 @@
 /** @hlmon/testkit: Test helpers: fresh databases, PGlite, port-0 servers, a manual clock. */
-export {};
+export { freshPostgresDatabase, testServerUrl, type FreshDatabase } from './fresh-database.js';
+export { startPglite, type TestPglite } from './pglite.js';
+export { listenOnPort0, type Listening } from './listen.js';
+export { tempDir, type TempDir } from './temp-dir.js';
+export { withStore, openTestStore, ENGINES, type Engine, type StoreContext, type TestStore } from './with-store.js';
+export { ManualClock } from '@hlmon/model';
+export { rejects } from './rejects.js';
