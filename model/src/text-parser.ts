@@ -1,0 +1,564 @@
+/**
+ * A pull parser for the Prometheus text exposition format 0.0.4 and OpenMetrics 1.0.
+ *
+ * It is shaped like Prometheus's `textparse.Parser`: `next()` advances to the next entry and says what it
+ * is; accessors then read that entry. For a series the hot path is `series()` (the raw metric name and
+ * label block, used by the scraper as a cache key), `value()` and `timestampMs()`; `labels()` builds the
+ * sorted label set only when asked, i.e. on a cache miss. The scanner is hand-written over char codes with
+ * no regular expressions, and line numbers are computed only when an error is raised.
+ *
+ * Where the two formats differ the parser follows Prometheus 2.x: in 0.0.4, blank lines, leading and
+ * inner blanks, free trailing commas and missing commas in label blocks are accepted and timestamps are
+ * integer milliseconds; in OpenMetrics single spaces are required, only HELP/TYPE/UNIT/EOF comments are
+ * allowed, timestamps are seconds with a fraction, exemplars are checked and skipped, and `# EOF` must
+ * end the input. Two deliberate leniencies in 0.0.4 only: a CRLF line end is read as LF (Prometheus
+ * rejects the `\r`), and the last line may lack its newline.
+ */
+import { Labels, METRIC_NAME, type Label } from './labels.js';
+import { ParseError } from './parse-error.js';
+import { FLOAT_OUT_OF_RANGE, INVALID_FLOAT, parseGoFloat } from './float-text.js';
+
+/** Which exposition format a text is in. */
+export type TextFormat = 'prometheus' | 'openmetrics';
+
+/** What `TextParser.next()` found. */
+export type EntryKind = 'series' | 'type' | 'help' | 'unit' | 'comment' | 'eof';
+
+/** The metric types of both formats (`untyped` is 0.0.4's spelling of OpenMetrics's `unknown`). */
+export type MetricType =
+  | 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'untyped' | 'unknown';
+
+const PROM_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+const OM_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
+
+// Character classes, looked up by char code. A full 64 Ki table avoids a range check per character.
+const NAME_START = 1; // [a-zA-Z_:]
+const NAME_CHAR = 2; // [a-zA-Z0-9_:]
+const LABEL_START = 4; // [a-zA-Z_]
+const LABEL_CHAR = 8; // [a-zA-Z0-9_]
+const CHARS = buildCharTable();
+
+function buildCharTable(): Uint8Array {
+  const t = new Uint8Array(65536);
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    const letter = /[a-zA-Z_]/.test(ch), digit = c >= 48 && c <= 57, colon = c === 58;
+    if (letter || colon) t[c]! |= NAME_START;
+    if (letter || colon || digit) t[c]! |= NAME_CHAR;
+    if (letter) t[c]! |= LABEL_START;
+    if (letter || digit) t[c]! |= LABEL_CHAR;
+  }
+  return t;
+}
+
+const LF = 10, CR = 13, SPACE = 32, TAB = 9, HASH = 35, QUOTE = 34, BACKSLASH = 92;
+const BRACE_OPEN = 123, BRACE_CLOSE = 125, EQUAL = 61, COMMA = 44;
+
+/** Longest excerpt of the input quoted in an error message. */
+const EXCERPT_CHARS = 80;
+
+/**
+ * Pull parser over one exposition text. Not reusable across texts and not safe to share between
+ * concurrent users; strings it returns are independent of later calls.
+ */
+export class TextParser {
+  private readonly src: string;
+  private readonly len: number;
+  private readonly om: boolean;
+  private pos = 0;
+  private done = false;
+  private failure: ParseError | undefined;
+
+  // The current entry.
+  private start = 0;
+  private nameEnd = 0;
+  private seriesEnd = 0;
+  private val = 0;
+  private hasTs = false;
+  private ts = 0;
+  /** Label offsets of the current series: name start, name end, value start, value end (no quotes). */
+  private readonly offs: number[] = [];
+  private nLabels = 0;
+  private metaStart = 0;
+  private metaEnd = 0;
+  private textStart = 0;
+  private textEnd = 0;
+  private mtype: MetricType = 'untyped';
+
+  /** Parses `text` in the given format (default: Prometheus text format 0.0.4). */
+  constructor(text: string, format: TextFormat = 'prometheus') {
+    this.src = text;
+    this.len = text.length;
+    this.om = format === 'openmetrics';
+  }
+
+  /**
+   * Advances to the next entry and returns its kind; 'eof' at the end (and forever after).
+   * Throws ParseError on malformed input; after that every call throws the same error.
+   */
+  next(): EntryKind {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.done) return 'eof';
+    try {
+      return this.om ? this.nextOpenMetrics() : this.nextProm();
+    } catch (err) {
+      if (err instanceof ParseError) this.failure = err;
+      throw err;
+    }
+  }
+
+  /** The raw text of the current series: metric name and label block exactly as written. */
+  series(): string {
+    return this.src.slice(this.start, this.seriesEnd);
+  }
+
+  /** The metric name of the current series. */
+  metricName(): string {
+    return this.src.slice(this.start, this.nameEnd);
+  }
+
+  /** The value of the current series (NaN, ±Infinity included). */
+  value(): number {
+    return this.val;
+  }
+
+  /** The timestamp of the current series in milliseconds, or undefined when it has none. */
+  timestampMs(): number | undefined {
+    return this.hasTs ? this.ts : undefined;
+  }
+
+  /** Offset of the current entry's first character in the input (for callers' own error messages). */
+  entryOffset(): number {
+    return this.start;
+  }
+
+  /**
+   * The labels of the current series, `__name__` included, sorted, empty values dropped.
+   * Throws ParseError when a label name appears twice.
+   */
+  labels(): Labels {
+    const s = this.src;
+    const list: Label[] = [{ name: METRIC_NAME, value: s.slice(this.start, this.nameEnd) }];
+    const offs = this.offs;
+    for (let k = 0; k < this.nLabels * 4; k += 4) {
+      const raw = s.slice(offs[k + 2]!, offs[k + 3]!);
+      const value = raw.indexOf('\\') >= 0 ? unescape(raw, true) : raw;
+      const name = s.slice(offs[k]!, offs[k + 1]!);
+      // Insertion sort: label sets are small, and exporters mostly emit them sorted already.
+      const item = { name, value };
+      let j = list.length;
+      list.push(item);
+      while (j > 0 && list[j - 1]!.name > name) {
+        list[j] = list[j - 1]!;
+        j--;
+      }
+      list[j] = item;
+      if (j > 0 && list[j - 1]!.name === name) {
+        throw ParseError.at(s, offs[k]!, `duplicate label name ${JSON.stringify(name)} in series ${JSON.stringify(excerpt(this.series()))}`);
+      }
+    }
+    let nonEmpty = list;
+    for (const l of list) {
+      if (l.value === '') { nonEmpty = list.filter((x) => x.value !== ''); break; }
+    }
+    return Labels.fromSortedUnchecked(nonEmpty);
+  }
+
+  /**
+   * The label pairs of the current series exactly as exposed: document order, empty values kept,
+   * values unescaped, `__name__` not included. For tools that must reproduce a text; series identity
+   * is `labels()`.
+   */
+  labelPairs(): Label[] {
+    const s = this.src, offs = this.offs;
+    const out: Label[] = [];
+    for (let k = 0; k < this.nLabels * 4; k += 4) {
+      const raw = s.slice(offs[k + 2]!, offs[k + 3]!);
+      out.push({ name: s.slice(offs[k]!, offs[k + 1]!), value: raw.indexOf('\\') >= 0 ? unescape(raw, true) : raw });
+    }
+    return out;
+  }
+
+  /** The metric family name of the current HELP, TYPE or UNIT entry. */
+  metaName(): string {
+    return this.src.slice(this.metaStart, this.metaEnd);
+  }
+
+  /** The unescaped text of the current HELP entry. */
+  help(): string {
+    const raw = this.src.slice(this.textStart, this.textEnd);
+    return raw.indexOf('\\') >= 0 ? unescape(raw, this.om) : raw;
+  }
+
+  /** The type of the current TYPE entry. */
+  type(): MetricType {
+    return this.mtype;
+  }
+
+  /** The unit of the current UNIT entry (OpenMetrics). */
+  unit(): string {
+    return this.src.slice(this.textStart, this.textEnd);
+  }
+
+  /** The full text of the current comment line, `#` included. */
+  comment(): string {
+    return this.src.slice(this.textStart, this.textEnd);
+  }
+
+  // ---- Prometheus text format 0.0.4 ----
+
+  private nextProm(): EntryKind {
+    const s = this.src, n = this.len;
+    let p = this.pos;
+    for (;;) {
+      if (p >= n) {
+        this.done = true;
+        this.pos = n;
+        return 'eof';
+      }
+      let c = s.charCodeAt(p);
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+      if (c === LF) { p++; continue; }
+      if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) { p += 2; continue; }
+      if (p >= n) continue;
+      this.start = p;
+      if ((CHARS[c]! & NAME_START) !== 0) return this.promSeries(p);
+      if (c === HASH) return this.promComment(p);
+      throw this.fail(p, 'expected a valid start token');
+    }
+  }
+
+  private promSeries(p: number): EntryKind {
+    const s = this.src, n = this.len;
+    p++;
+    while (p < n && (CHARS[s.charCodeAt(p)]! & NAME_CHAR) !== 0) p++;
+    this.nameEnd = p;
+    let c = s.charCodeAt(p);
+    while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+    this.nLabels = 0;
+    if (c === BRACE_OPEN) {
+      p = this.promLabels(p + 1);
+      this.seriesEnd = p;
+      c = s.charCodeAt(p);
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+    } else {
+      this.seriesEnd = this.nameEnd;
+    }
+    const vs = p;
+    while (p < n) {
+      c = s.charCodeAt(p);
+      if (c === SPACE || c === TAB || c === LF || c === BRACE_OPEN) break;
+      if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) break;
+      p++;
+    }
+    if (p === vs) throw this.fail(p, 'expected value after metric');
+    this.val = this.parseValue(vs, p);
+    c = s.charCodeAt(p);
+    while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+    this.hasTs = false;
+    if (c >= 48 && c <= 57) {
+      const tsStart = p;
+      let ts = 0;
+      do {
+        ts = ts * 10 + (c - 48);
+        c = s.charCodeAt(++p);
+      } while (c >= 48 && c <= 57);
+      if (ts > Number.MAX_SAFE_INTEGER) throw this.fail(tsStart, 'timestamp out of range');
+      this.ts = ts;
+      this.hasTs = true;
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+    }
+    if (c === LF) p++;
+    else if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) p += 2;
+    else if (p < n) throw this.fail(p, this.hasTs ? 'expected next entry after timestamp' : 'expected timestamp or new record');
+    this.pos = p;
+    return 'series';
+  }
+
+  /** Parses a 0.0.4 label block after its `{`; returns the offset after the closing `}`. */
+  private promLabels(p: number): number {
+    const s = this.src, n = this.len, offs = this.offs;
+    let k = 0;
+    for (;;) {
+      let c = s.charCodeAt(p);
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+      if (c === BRACE_CLOSE) {
+        this.nLabels = k >> 2;
+        return p + 1;
+      }
+      if ((CHARS[c]! & LABEL_START) === 0) throw this.fail(p, 'expected label name');
+      const ns = p;
+      p++;
+      while (p < n && (CHARS[s.charCodeAt(p)]! & LABEL_CHAR) !== 0) p++;
+      const ne = p;
+      c = s.charCodeAt(p);
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+      if (c !== EQUAL) throw this.fail(p, 'expected equal');
+      c = s.charCodeAt(++p);
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+      if (c !== QUOTE) throw this.fail(p, 'expected label value');
+      const vs = p + 1;
+      // The first quote ends the value unless a backslash precedes it; only then scan escapes one by one.
+      let q = s.indexOf('"', vs);
+      if (q >= 0 && s.charCodeAt(q - 1) === BACKSLASH) q = this.scanQuoted(vs, false);
+      if (q < 0) throw this.fail(p, 'label value is not terminated');
+      offs[k] = ns; offs[k + 1] = ne; offs[k + 2] = vs; offs[k + 3] = q;
+      k += 4;
+      p = q + 1;
+      c = s.charCodeAt(p);
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+      // Prometheus 2.x accepts a free trailing comma and also a missing one between labels.
+      if (c === COMMA) p++;
+    }
+  }
+
+  private promComment(p: number): EntryKind {
+    const s = this.src, n = this.len;
+    let q = p + 1;
+    let c = s.charCodeAt(q);
+    if (c === SPACE || c === TAB) {
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++q);
+      const isHelp = s.startsWith('HELP', q), isType = !isHelp && s.startsWith('TYPE', q);
+      c = s.charCodeAt(q + 4);
+      if ((isHelp || isType) && (c === SPACE || c === TAB)) {
+        const what = isHelp ? 'HELP' : 'TYPE';
+        q += 4;
+        while (c === SPACE || c === TAB) c = s.charCodeAt(++q);
+        if ((CHARS[c]! & NAME_START) === 0) throw this.fail(q, `expected metric name after ${what}`);
+        this.metaStart = q;
+        q++;
+        while (q < n && (CHARS[s.charCodeAt(q)]! & NAME_CHAR) !== 0) q++;
+        this.metaEnd = q;
+        let e = s.indexOf('\n', q);
+        if (e < 0) e = n;
+        const end = e > q && s.charCodeAt(e - 1) === CR ? e - 1 : e;
+        // As in Prometheus, the one character after the name (the separator) is not part of the text.
+        this.textStart = end - q > 1 ? q + 1 : end;
+        this.textEnd = end;
+        this.pos = e + 1;
+        if (isHelp) return 'help';
+        const t = s.slice(this.textStart, this.textEnd);
+        if (!PROM_TYPES.has(t)) throw this.fail(this.textStart, `invalid metric type ${JSON.stringify(t)}`);
+        this.mtype = t as MetricType;
+        return 'type';
+      }
+    }
+    let e = s.indexOf('\n', p);
+    if (e < 0) e = n;
+    this.textStart = p;
+    this.textEnd = e > p && s.charCodeAt(e - 1) === CR ? e - 1 : e;
+    this.pos = e + 1;
+    return 'comment';
+  }
+
+  // ---- OpenMetrics 1.0 ----
+
+  private nextOpenMetrics(): EntryKind {
+    const s = this.src, p = this.pos;
+    if (p >= this.len) throw this.fail(p, 'data does not end with # EOF');
+    const c = s.charCodeAt(p);
+    this.start = p;
+    if ((CHARS[c]! & NAME_START) !== 0) return this.omSeries(p);
+    if (c === HASH) return this.omComment(p);
+    throw this.fail(p, 'expected a valid start token');
+  }
+
+  private omSeries(p: number): EntryKind {
+    const s = this.src, n = this.len;
+    p++;
+    while (p < n && (CHARS[s.charCodeAt(p)]! & NAME_CHAR) !== 0) p++;
+    this.nameEnd = p;
+    this.nLabels = 0;
+    if (s.charCodeAt(p) === BRACE_OPEN) {
+      p = this.omLabels(p + 1, true);
+    }
+    this.seriesEnd = p;
+    if (s.charCodeAt(p) !== SPACE) throw this.fail(p, 'expected value after metric');
+    p++;
+    const vs = p;
+    while (p < n) {
+      const c = s.charCodeAt(p);
+      if (c === SPACE || c === LF) break;
+      p++;
+    }
+    if (p === vs) throw this.fail(p, 'expected value after metric');
+    this.val = this.parseValue(vs, p);
+    this.hasTs = false;
+    if (s.charCodeAt(p) === SPACE && s.charCodeAt(p + 1) !== HASH) {
+      p++;
+      const tsStart = p;
+      while (p < n) {
+        const c = s.charCodeAt(p);
+        if (c === SPACE || c === LF) break;
+        p++;
+      }
+      const seconds = parseGoFloat(s, tsStart, p);
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+        throw this.fail(tsStart, `invalid timestamp ${JSON.stringify(excerpt(s.slice(tsStart, p)))}`);
+      }
+      // Rounded rather than truncated as Prometheus does, so that `1.001` is 1001 ms and not 1000.
+      this.ts = Math.round(seconds * 1000);
+      this.hasTs = true;
+    }
+    if (s.charCodeAt(p) === SPACE) p = this.omExemplar(p + 1);
+    if (s.charCodeAt(p) !== LF) {
+      throw this.fail(p, this.hasTs ? 'expected next entry after timestamp' : 'expected timestamp or new record');
+    }
+    this.pos = p + 1;
+    return 'series';
+  }
+
+  /** Checks an exemplar (`# {labels} value [timestamp]`) starting at the `#` and skips it. */
+  private omExemplar(p: number): number {
+    const s = this.src, n = this.len;
+    if (s.charCodeAt(p) !== HASH || s.charCodeAt(p + 1) !== SPACE || s.charCodeAt(p + 2) !== BRACE_OPEN) {
+      throw this.fail(p, 'expected exemplar ("# {") or new record');
+    }
+    p = this.omLabels(p + 3, false);
+    for (let round = 0; round < 2; round++) {
+      if (s.charCodeAt(p) !== SPACE) {
+        if (round === 0) throw this.fail(p, 'expected exemplar value');
+        break;
+      }
+      const start = ++p;
+      while (p < n && s.charCodeAt(p) !== SPACE && s.charCodeAt(p) !== LF) p++;
+      const v = parseGoFloat(s, start, p);
+      if (typeof v !== 'number' || (round === 1 && !Number.isFinite(v))) {
+        throw this.fail(start, `invalid exemplar ${round === 0 ? 'value' : 'timestamp'} ${JSON.stringify(excerpt(s.slice(start, p)))}`);
+      }
+    }
+    return p;
+  }
+
+  /** Parses an OpenMetrics label block after its `{` (no blanks, commas between, none trailing). */
+  private omLabels(p: number, forSeries: boolean): number {
+    const s = this.src, n = this.len, offs = this.offs;
+    // Exemplar labels are stored after the series' labels so that they do not overwrite them.
+    const k0 = forSeries ? 0 : this.nLabels * 4;
+    let k = k0;
+    let c = s.charCodeAt(p);
+    if (c === BRACE_CLOSE) return p + 1;
+    for (;;) {
+      if ((CHARS[c]! & LABEL_START) === 0) throw this.fail(p, k === k0 ? 'expected label name or closing brace' : 'expected label name');
+      const ns = p;
+      p++;
+      while (p < n && (CHARS[s.charCodeAt(p)]! & LABEL_CHAR) !== 0) p++;
+      const ne = p;
+      if (s.charCodeAt(p) !== EQUAL) throw this.fail(p, 'expected equal');
+      p++;
+      if (s.charCodeAt(p) !== QUOTE) throw this.fail(p, 'expected label value');
+      const vs = p + 1;
+      const q = this.scanQuoted(vs, true);
+      if (q < 0) throw this.fail(p, 'label value is not terminated');
+      offs[k] = ns; offs[k + 1] = ne; offs[k + 2] = vs; offs[k + 3] = q;
+      k += 4;
+      p = q + 1;
+      c = s.charCodeAt(p);
+      if (c === BRACE_CLOSE) {
+        if (forSeries) this.nLabels = k >> 2;
+        return p + 1;
+      }
+      if (c !== COMMA) throw this.fail(p, 'expected comma or closing brace');
+      c = s.charCodeAt(++p);
+    }
+  }
+
+  private omComment(p: number): EntryKind {
+    const s = this.src, n = this.len;
+    if (s.charCodeAt(p + 1) !== SPACE) throw this.fail(p, 'expected a valid start token');
+    let q = p + 2;
+    if (s.startsWith('EOF', q)) {
+      q += 3;
+      if (s.charCodeAt(q) === LF) q++;
+      if (q < n) throw this.fail(q, 'unexpected data after # EOF');
+      this.pos = n;
+      this.done = true;
+      return 'eof';
+    }
+    const kind: EntryKind | undefined = s.startsWith('HELP ', q) ? 'help' : s.startsWith('TYPE ', q) ? 'type' : s.startsWith('UNIT ', q) ? 'unit' : undefined;
+    if (kind === undefined) throw this.fail(q, 'OpenMetrics allows only # HELP, # TYPE, # UNIT and # EOF comments');
+    const what = kind.toUpperCase();
+    q += 5;
+    if ((CHARS[s.charCodeAt(q)]! & NAME_START) === 0) throw this.fail(q, `expected metric name after ${what}`);
+    this.metaStart = q;
+    q++;
+    while (q < n && (CHARS[s.charCodeAt(q)]! & NAME_CHAR) !== 0) q++;
+    this.metaEnd = q;
+    if (s.charCodeAt(q) !== SPACE) throw this.fail(q, `expected text in ${what}`);
+    const e = s.indexOf('\n', q);
+    if (e < 0) throw this.fail(n, `expected text in ${what}`);
+    this.textStart = q + 1;
+    this.textEnd = e;
+    this.pos = e + 1;
+    if (kind === 'type') {
+      const t = s.slice(this.textStart, e);
+      if (!OM_TYPES.has(t)) throw this.fail(this.textStart, `invalid metric type ${JSON.stringify(t)}`);
+      this.mtype = t as MetricType;
+    } else if (kind === 'unit') {
+      const m = this.metaName(), u = this.unit();
+      if (u !== '' && !(m.length > u.length + 1 && m.endsWith(u) && m.charCodeAt(m.length - u.length - 1) === 95)) {
+        throw this.fail(this.textStart, `unit ${JSON.stringify(u)} not a suffix of metric ${JSON.stringify(m)}`);
+      }
+    }
+    return kind;
+  }
+
+  // ---- shared ----
+
+  /**
+   * Finds the closing quote of a quoted string whose content starts at `p`, honouring backslash
+   * escapes; -1 when the input ends first (or, with `noNewline`, a line does).
+   */
+  private scanQuoted(p: number, noNewline: boolean): number {
+    const s = this.src, n = this.len;
+    while (p < n) {
+      const c = s.charCodeAt(p);
+      if (c === QUOTE) return p;
+      if (c === BACKSLASH) p += 2;
+      else if (c === LF && noNewline) return -1;
+      else p++;
+    }
+    return -1;
+  }
+
+  private parseValue(vs: number, ve: number): number {
+    const v = parseGoFloat(this.src, vs, ve);
+    if (typeof v === 'number') return v;
+    const what = v === INVALID_FLOAT ? 'invalid value' : v === FLOAT_OUT_OF_RANGE ? 'value out of range' : 'bad value';
+    throw this.fail(vs, `${what} ${JSON.stringify(excerpt(this.src.slice(vs, ve)))}`);
+  }
+
+  /** A ParseError at `p` in the style of Prometheus: what was expected, what was found, the entry so far. */
+  private fail(p: number, expected: string): ParseError {
+    const s = this.src;
+    const got = p >= this.len ? 'end of input' : JSON.stringify(s[p]);
+    const soFar = s.slice(this.start, Math.min(p + 1, this.len, this.start + EXCERPT_CHARS));
+    return ParseError.at(s, p, `${expected}, got ${got} while parsing: ${JSON.stringify(soFar)}`);
+  }
+}
+
+function excerpt(s: string): string {
+  return s.length > EXCERPT_CHARS ? s.slice(0, EXCERPT_CHARS) + '…' : s;
+}
+
+/**
+ * Replaces the escapes the text formats define: `\\` and `\n` always, `\"` when `quotes` is set (label
+ * values, and HELP in OpenMetrics). Any other backslash stays as written, as Prometheus leaves it.
+ */
+export function unescape(raw: string, quotes: boolean): string {
+  let out = '';
+  let last = 0;
+  let i = raw.indexOf('\\');
+  while (i >= 0 && i < raw.length - 1) {
+    const next = raw.charCodeAt(i + 1);
+    const rep = next === BACKSLASH ? '\\' : next === 110 /* n */ ? '\n' : next === QUOTE && quotes ? '"' : undefined;
+    if (rep === undefined) {
+      i = raw.indexOf('\\', i + 1);
+      continue;
+    }
+    out += raw.slice(last, i) + rep;
+    last = i + 2;
+    i = raw.indexOf('\\', last);
+  }
+  return last === 0 ? raw : out + raw.slice(last);
+}
