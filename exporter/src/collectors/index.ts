@@ -1,0 +1,46 @@
+/** The collector registry: every collector kind this exporter knows, by platform. */
+import type { CollectorDefinition } from '../collector.js';
+import { conntrackCollector } from './conntrack.js';
+import { cpuCollector } from './cpu.js';
+import { cpufreqCollector } from './cpufreq.js';
+import { diskstatsCollector } from './diskstats.js';
+import { dockerCollector } from './docker.js';
+import { filesystemCollector } from './filesystem.js';
+import { hwmonCollector } from './hwmon.js';
+import { loadavgCollector } from './loadavg.js';
+import { meminfoCollector } from './meminfo.js';
+import { netclassCollector } from './netclass.js';
+import { netdevCollector } from './netdev.js';
+import { osCollector } from './os.js';
+import { PORTABLE_COLLECTORS } from './portable.js';
+import { pressureCollector } from './pressure.js';
+import { statCollector } from './stat.js';
+import { systemdCollector } from './systemd.js';
+import { textfileCollector } from './textfile.js';
+import { thermalZoneCollector } from './thermal-zone.js';
+import { timeCollector } from './time.js';
+import { unameCollector } from './uname.js';
+import { vmstatCollector } from './vmstat.js';
+
+/** Collectors that read /proc and /sys; Linux only. */
+const LINUX_ONLY: readonly CollectorDefinition[] = [
+  conntrackCollector, cpuCollector, cpufreqCollector, diskstatsCollector, filesystemCollector, hwmonCollector, meminfoCollector,
+  netclassCollector, netdevCollector, osCollector, pressureCollector, statCollector, systemdCollector, thermalZoneCollector, vmstatCollector,
+];
+
+/** Collectors that work on every platform. */
+const EVERYWHERE: readonly CollectorDefinition[] = [dockerCollector, loadavgCollector, textfileCollector, timeCollector, unameCollector];
+
+/**
+ * The collector definitions for a platform, sorted by name. On Linux the /proc readers; elsewhere the
+ * portable ones take the same names, so `--collector.<name>` flags mean the same everywhere.
+ */
+export function collectorsFor(platform: NodeJS.Platform): CollectorDefinition[] {
+  const list = platform === 'linux' ? [...LINUX_ONLY, ...EVERYWHERE] : [...PORTABLE_COLLECTORS, ...EVERYWHERE];
+  return list.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every collector name any platform knows; flags naming others are rejected. */
+export function allCollectorNames(): Set<string> {
+  return new Set([...LINUX_ONLY, ...EVERYWHERE, ...PORTABLE_COLLECTORS].map((c) => c.name));
+}

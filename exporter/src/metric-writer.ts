@@ -1,0 +1,151 @@
+/**
+ * A small metric family builder and text renderer.
+ *
+ * The exporter does not use prom-client on the hot path: every scrape builds fresh families from /proc and
+ * /sys reads, so a registry of long-lived metric objects would only add allocation and bookkeeping. This
+ * writer collects families in insertion order and renders either the Prometheus text format 0.0.4 or
+ * OpenMetrics 1.0.0.
+ */
+
+/** The metric types of the Prometheus text format. */
+export type MetricType = 'counter' | 'gauge' | 'untyped' | 'summary' | 'histogram';
+
+/** Label pairs of one sample, in the order they should be written. */
+export type LabelPairs = Readonly<Record<string, string>>;
+
+/** One sample of a family: optional name suffix (e.g. `_bucket`), labels and value. */
+export interface Sample {
+  readonly suffix: string;
+  readonly labels: LabelPairs | undefined;
+  readonly value: number;
+}
+
+/** A metric family: name, type, help text and samples. */
+export interface MetricFamily {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly samples: Sample[];
+}
+
+/** Collects metric families; a collector writes into one of these. */
+export class MetricWriter {
+  private readonly families = new Map<string, MetricFamily>();
+
+  /**
+   * Returns the family called `name`, creating it on first use. A second call with the same name adds to
+   * the same family, so a collector can emit one family from several places.
+   */
+  family(name: string, type: MetricType, help: string): MetricFamily {
+    let family = this.families.get(name);
+    if (family === undefined) {
+      family = { name, type, help, samples: [] };
+      this.families.set(name, family);
+    }
+    return family;
+  }
+
+  /** Adds one gauge sample. */
+  gauge(name: string, help: string, value: number, labels?: LabelPairs): void {
+    this.family(name, 'gauge', help).samples.push({ suffix: '', labels, value });
+  }
+
+  /** Adds one counter sample. */
+  counter(name: string, help: string, value: number, labels?: LabelPairs): void {
+    this.family(name, 'counter', help).samples.push({ suffix: '', labels, value });
+  }
+
+  /** Adds one untyped sample (node_exporter exports e.g. vmstat and conntrack stats untyped). */
+  untyped(name: string, help: string, value: number, labels?: LabelPairs): void {
+    this.family(name, 'untyped', help).samples.push({ suffix: '', labels, value });
+  }
+
+  /** All families in insertion order. */
+  all(): IterableIterator<MetricFamily> {
+    return this.families.values();
+  }
+
+  /** Number of samples over all families. */
+  sampleCount(): number {
+    let n = 0;
+    for (const f of this.families.values()) n += f.samples.length;
+    return n;
+  }
+
+  /**
+   * Moves every family of `other` into this writer. Samples of a family that already exists here are
+   * appended to it; its type and help stay the first ones seen, as a scrape may hold each family once.
+   */
+  absorb(other: MetricWriter): void {
+    for (const f of other.all()) {
+      const mine = this.families.get(f.name);
+      if (mine === undefined) this.families.set(f.name, f);
+      else for (const s of f.samples) mine.samples.push(s);
+    }
+  }
+}
+
+/** Formats a float as Prometheus expects: NaN, +Inf, -Inf, else the shortest round-trip form. */
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
+
+function escapeLabelValue(value: string): string {
+  // Only three characters need escaping in label values; testing first keeps the common case free.
+  if (!/[\\\n"]/.test(value)) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function escapeHelp(help: string): string {
+  if (!/[\\\n]/.test(help)) return help;
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function formatLabels(labels: LabelPairs | undefined): string {
+  if (labels === undefined) return '';
+  let out = '';
+  for (const name in labels) {
+    out += (out === '' ? '{' : ',') + name + '="' + escapeLabelValue(labels[name]!) + '"';
+  }
+  return out === '' ? '' : out + '}';
+}
+
+/** Families sorted by name, as node_exporter writes them (Prometheus does not require it; people diff it). */
+function sortedFamilies(families: Iterable<MetricFamily>): MetricFamily[] {
+  return [...families].filter((f) => f.samples.length > 0).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Renders families in the Prometheus text exposition format, version 0.0.4. */
+export function renderText(families: Iterable<MetricFamily>): string {
+  const parts: string[] = [];
+  for (const f of sortedFamilies(families)) {
+    parts.push(`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
+    for (const s of f.samples) parts.push(f.name + s.suffix + formatLabels(s.labels) + ' ' + formatValue(s.value) + '\n');
+  }
+  return parts.join('');
+}
+
+/**
+ * Renders families in the OpenMetrics 1.0.0 text format. Counter families are declared without their
+ * `_total` suffix as the format requires; a counter whose name lacks `_total` (possible in textfiles) is
+ * declared `unknown` so the output stays valid.
+ */
+export function renderOpenMetrics(families: Iterable<MetricFamily>): string {
+  const parts: string[] = [];
+  for (const f of sortedFamilies(families)) {
+    let declared = f.name;
+    let type: string = f.type;
+    if (f.type === 'untyped') type = 'unknown';
+    if (f.type === 'counter') {
+      if (f.name.endsWith('_total')) declared = f.name.slice(0, -'_total'.length);
+      else type = 'unknown';
+    }
+    parts.push(`# TYPE ${declared} ${type}\n# HELP ${declared} ${escapeHelp(f.help).replace(/"/g, '\\"')}\n`);
+    for (const s of f.samples) parts.push(f.name + s.suffix + formatLabels(s.labels) + ' ' + formatValue(s.value) + '\n');
+  }
+  parts.push('# EOF\n');
+  return parts.join('');
+}

@@ -1,0 +1,97 @@
+/**
+ * Runs the enabled collectors for one scrape, each isolated by a timeout, and reports
+ * `node_scrape_collector_success` and `node_scrape_collector_duration_seconds` for every one.
+ */
+import type { Collector } from './collector.js';
+import type { Logger } from './logger.js';
+import { MetricWriter } from './metric-writer.js';
+
+/** A named, created collector. */
+export interface NamedCollector {
+  readonly name: string;
+  readonly collector: Collector;
+}
+
+/** Runs collectors and remembers which are failing, so each failure is logged once and not every scrape. */
+export class ScrapeRunner {
+  private readonly failing = new Map<string, string>();
+
+  /**
+   * @param collectors the enabled collectors, in the order their results are merged
+   * @param timeoutMs a collector still running after this long is reported failed and its output dropped
+   */
+  constructor(
+    private readonly collectors: readonly NamedCollector[],
+    private readonly timeoutMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Collects every enabled collector into a fresh writer. Never throws. */
+  async scrape(): Promise<MetricWriter> {
+    const results = await Promise.all(this.collectors.map((c) => this.runOne(c)));
+    const out = new MetricWriter();
+    const duration = out.family('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.');
+    const success = out.family('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.');
+    for (const r of results) {
+      out.absorb(r.out);
+      duration.samples.push({ suffix: '', labels: { collector: r.name }, value: r.seconds });
+      success.samples.push({ suffix: '', labels: { collector: r.name }, value: r.ok ? 1 : 0 });
+    }
+    return out;
+  }
+
+  /** Names of collectors whose last run failed, with the reason; for tests and the landing page. */
+  failures(): ReadonlyMap<string, string> {
+    return this.failing;
+  }
+
+  private async runOne({ name, collector }: NamedCollector): Promise<{ name: string; out: MetricWriter; ok: boolean; seconds: number }> {
+    const started = performance.now();
+    const out = new MetricWriter();
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    let ok = true;
+    let reason = '';
+    try {
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+      });
+      const outcome = await Promise.race([Promise.resolve().then(() => collector.collect(out, controller.signal)), timeout]);
+      if (outcome === 'timeout') {
+        controller.abort(new Error(`collector ${name} timed out after ${this.timeoutMs} ms`));
+        ok = false;
+        reason = `timed out after ${this.timeoutMs} ms`;
+        // A collector that is still running may keep writing into `out`; dropping it keeps this scrape consistent.
+        return { name, out: new MetricWriter(), ok, seconds: (performance.now() - started) / 1000 };
+      }
+    } catch (err) {
+      ok = false;
+      reason = describe(err);
+    } finally {
+      clearTimeout(timer);
+      this.remember(name, ok, reason);
+    }
+    return { name, out, ok, seconds: (performance.now() - started) / 1000 };
+  }
+
+  private remember(name: string, ok: boolean, reason: string): void {
+    const previous = this.failing.get(name);
+    if (!ok) {
+      // Log a failure when it starts or its reason changes, not on every scrape: a host without Docker
+      // would otherwise write the same line every 15 seconds forever.
+      if (previous !== reason) this.logger.warn(`collector ${name} failed: ${reason}`);
+      this.failing.set(name, reason);
+    } else if (previous !== undefined) {
+      this.failing.delete(name);
+      this.logger.info(`collector ${name} recovered`);
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return err.message + (err.message.includes(String((err.cause as Error | undefined)?.message)) ? '' : cause);
+  }
+  return String(err);
+}
