@@ -118,7 +118,8 @@ function createWorker(data: { dataDir: string; maxConnections: number }): Worker
   if (!fromSource) return new Worker(workerUrl, { workerData: data });
   // createRequire rather than import.meta.resolve: under mocha, tsx may load this file as CommonJS, where
   // import.meta is only a shim without `resolve`.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  // The ESM build of the API: require.resolve picks the CommonJS one, which cannot register from a worker.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
   return new Worker(boot, { eval: true, workerData: data });
 }
