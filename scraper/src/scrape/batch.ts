@@ -1,0 +1,30 @@
+/**
+ * The unit of writing: the samples of one scrape or check run, in append order. Batches are numbered by
+ * the write buffer so that replay after an outage keeps their order.
+ */
+import type { Labels } from '@hlmon/model';
+
+/** Samples in parallel arrays. Ownership passes to the sink on `write`. */
+export interface SampleBatch {
+  readonly labels: Labels[];
+  readonly t: number[];
+  readonly v: number[];
+}
+
+/** Creates an empty batch. */
+export function newBatch(): SampleBatch {
+  return { labels: [], t: [], v: [] };
+}
+
+/** Adds one sample to a batch. */
+export function pushSample(b: SampleBatch, labels: Labels, t: number, v: number): void {
+  b.labels.push(labels);
+  b.t.push(t);
+  b.v.push(v);
+}
+
+/** Where scrape loops and checks hand their samples; never blocks and never throws. */
+export interface SampleSink {
+  /** Takes ownership of a batch. */
+  write(batch: SampleBatch): void;
+}

@@ -1,0 +1,194 @@
+/**
+ * One target's scrape: fetch, parse, attach target labels, metric relabeling, limits, staleness markers
+ * and the five synthetic series, with Prometheus 2.42's semantics (scrape/scrape.go). A failure is
+ * data: `up 0` with the duration is written and the error text is kept for the API.
+ */
+import { type Clock, Labels, LabelsBuilder, STALE_NAN } from '@hlmon/model';
+import type { ScrapeConfig } from '../config/types.js';
+import { relabelBuilder } from '../relabel.js';
+import { publicLabels, type Target } from '../targets.js';
+import { newBatch, pushSample, type SampleBatch, type SampleSink } from './batch.js';
+import { readExposition } from './exposition.js';
+import type { ScrapeHttpClient } from './http-client.js';
+
+/** What the API shows for a target. */
+export interface TargetHealth {
+  readonly job: string;
+  readonly url: string;
+  /** Labels before relabeling. */
+  readonly discoveredLabels: Labels;
+  /** Labels after relabeling (what samples get). */
+  readonly labels: Labels;
+  readonly health: 'up' | 'down' | 'unknown';
+  /** Start of the last scrape, ms since the epoch (0 = never). */
+  readonly lastScrapeMs: number;
+  readonly lastScrapeDurationMs: number;
+  /** '' when the last scrape succeeded. */
+  readonly lastError: string;
+  readonly scrapeIntervalMs: number;
+  readonly scrapeTimeoutMs: number;
+  /** Samples written by the last scrape (after relabeling). */
+  readonly lastSamples: number;
+}
+
+const REPORT_NAMES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'] as const;
+
+/** Adds target labels to a sample's labels with honor_labels semantics (exported_ prefix on conflict). */
+export function mutateSampleLabels(sample: Labels, target: Labels, honorLabels: boolean): LabelsBuilder {
+  const lb = new LabelsBuilder(sample);
+  if (honorLabels) {
+    for (const l of target) if (!sample.has(l.name)) lb.set(l.name, l.value);
+    return lb;
+  }
+  const conflicts: { name: string; value: string }[] = [];
+  for (const l of target) {
+    const existing = sample.get(l.name);
+    if (existing !== '') conflicts.push({ name: l.name, value: existing });
+    lb.set(l.name, l.value);
+  }
+  if (conflicts.length > 0) {
+    // Shorter names first, so `exported_foo` is resolved before `foo` needs `exported_exported_foo`.
+    conflicts.sort((a, b) => a.name.length - b.name.length);
+    const taken = new Set<string>();
+    for (const c of conflicts) {
+      let name = c.name;
+      for (;;) {
+        name = 'exported_' + name;
+        if (!sample.has(name) && !target.has(name) && !taken.has(name)) break;
+      }
+      taken.add(name);
+      lb.set(name, c.value);
+    }
+  }
+  return lb;
+}
+
+interface CachedSeries {
+  /** Final labels, or null when metric relabeling dropped the series. */
+  readonly labels: Labels | null;
+}
+
+/** Runs the scrapes of one target. Not reentrant: the scheduler never overlaps two scrapes of one loop. */
+export class ScrapeLoop {
+  private readonly targetLabels: Labels;
+  private readonly reportLabels: Labels[];
+  /** Raw series text → final labels, for the series of the last scrape. */
+  private cache = new Map<string, CachedSeries>();
+  /** Final label keys written by the last scrape (for staleness). */
+  private lastSeries = new Map<string, Labels>();
+  private state: TargetHealth;
+  private stopped = false;
+
+  constructor(
+    readonly target: Target,
+    private readonly cfg: ScrapeConfig,
+    private readonly client: ScrapeHttpClient,
+    private readonly sink: SampleSink,
+    private readonly clock: Clock,
+  ) {
+    this.targetLabels = publicLabels(target.labels);
+    this.reportLabels = REPORT_NAMES.map((n) => mutateSampleLabels(Labels.from({ __name__: n }), this.targetLabels, false).labels());
+    this.state = {
+      job: cfg.jobName, url: target.url, discoveredLabels: target.discoveredLabels, labels: this.targetLabels,
+      health: 'unknown', lastScrapeMs: 0, lastScrapeDurationMs: 0, lastError: '',
+      scrapeIntervalMs: target.intervalMs, scrapeTimeoutMs: target.timeoutMs, lastSamples: 0,
+    };
+  }
+
+  /** The target's identity: its label set and URL. */
+  get key(): string {
+    return `${this.targetLabels.key}|${this.target.url}`;
+  }
+
+  /** Current health. */
+  health(): TargetHealth {
+    return this.state;
+  }
+
+  /** Scrapes once; never throws. Returns the health after the scrape. */
+  async scrape(signal?: AbortSignal): Promise<TargetHealth> {
+    const startMs = this.clock.now();
+    const perf0 = performance.now();
+    let error = '';
+    let scraped = 0;
+    let added = 0;
+    let seriesAdded = 0;
+    let batch = newBatch();
+    try {
+      const { text } = await this.client.fetch(this.target.url, this.target.timeoutMs, this.cfg.bodySizeLimitBytes, signal);
+      const r = this.appendScrape(text, startMs, batch);
+      scraped = r.scraped;
+      added = r.added;
+      seriesAdded = r.seriesAdded;
+    } catch (e) {
+      error = (e as Error).message;
+      // As Prometheus, a failed scrape writes no samples, only staleness markers for the previous series.
+      batch = newBatch();
+      this.appendStaleness(new Map(), startMs, batch);
+      this.lastSeries = new Map();
+    }
+    const durationMs = performance.now() - perf0;
+    if (this.stopped) return this.state;
+    const values = [error === '' ? 1 : 0, durationMs / 1000, scraped, added, seriesAdded];
+    for (let i = 0; i < this.reportLabels.length; i++) pushSample(batch, this.reportLabels[i]!, startMs, values[i]!);
+    this.sink.write(batch);
+    this.state = { ...this.state, health: error === '' ? 'up' : 'down', lastScrapeMs: startMs, lastScrapeDurationMs: durationMs, lastError: error, lastSamples: added };
+    return this.state;
+  }
+
+  /** Parses a body into `batch`; throws (writing nothing) on a parse error or an exceeded limit. */
+  private appendScrape(text: string, t: number, batch: SampleBatch): { scraped: number; added: number; seriesAdded: number } {
+    const nextCache = new Map<string, CachedSeries>();
+    const seen = new Map<string, Labels>();
+    let seriesAdded = 0;
+    let added = 0;
+    const cfg = this.cfg;
+    const scraped = readExposition(text, (series, value, ts, labels) => {
+      let entry = nextCache.get(series) ?? this.cache.get(series);
+      if (entry === undefined) {
+        const lb = mutateSampleLabels(labels(), this.targetLabels, cfg.honorLabels);
+        entry = { labels: relabelBuilder(lb, cfg.metricRelabelConfigs) ? lb.labels() : null };
+      }
+      nextCache.set(series, entry);
+      const final = entry.labels;
+      if (final === null) return;
+      const key = final.key;
+      // A repeated series in one exposition is ignored, as Prometheus does ("duplicate sample").
+      if (seen.has(key)) return;
+      if (cfg.labelLimit > 0 && final.size > cfg.labelLimit) {
+        throw new Error(`label_limit exceeded (metric: ${final.metricName}, number of labels: ${final.size}, limit: ${cfg.labelLimit})`);
+      }
+      seen.set(key, final);
+      if (!this.lastSeries.has(key)) seriesAdded++;
+      pushSample(batch, final, ts !== undefined && cfg.honorTimestamps ? ts : t, value);
+      added++;
+    });
+    if (cfg.sampleLimit > 0 && added > cfg.sampleLimit) {
+      throw new Error(`sample limit exceeded (${added} samples, limit ${cfg.sampleLimit})`);
+    }
+    this.appendStaleness(seen, t, batch);
+    this.cache = nextCache;
+    this.lastSeries = seen;
+    return { scraped, added, seriesAdded };
+  }
+
+  /** Writes a staleness marker for every series of the last scrape missing from `current`. */
+  private appendStaleness(current: Map<string, Labels>, t: number, batch: SampleBatch): void {
+    for (const [key, labels] of this.lastSeries) if (!current.has(key)) pushSample(batch, labels, t, STALE_NAN);
+  }
+
+  /**
+   * Marks every series of this target stale (the target was removed or hlmon stops it), including
+   * the synthetic series, and stops reporting. Called once.
+   */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const t = this.clock.now();
+    const batch = newBatch();
+    this.appendStaleness(new Map(), t, batch);
+    if (this.state.lastScrapeMs > 0) for (const l of this.reportLabels) pushSample(batch, l, t, STALE_NAN);
+    this.lastSeries = new Map();
+    if (batch.t.length > 0) this.sink.write(batch);
+  }
+}
