@@ -1,4 +1,12 @@
 /** @hlmon/query: PromQL engine over a Querier. */
+export { Engine } from './engine.js';
+export type { EngineOptions, QueryOptions, QueryResult } from './engine.js';
+export { QueryError } from './errors.js';
+export type { PositionRange, QueryErrorType } from './errors.js';
+export { parseExpr } from './parser.js';
+export type * from './ast.js';
+export { formatPromValue } from './format.js';
+export { parseDurationMs } from './duration.js';
 export { MemoryStorage } from './memory-storage.js';
 export { parseSeriesValues, parseSeriesDesc, parseSeriesLine, parseNumber, SeriesValuesError } from './series-values.js';
 export type { SeriesValue } from './series-values.js';
