@@ -1,5 +1,5 @@
 /** @hlmon/store: PostgreSQL storage: migrations, series index, appender, querier, embedded PGlite. */
-export { openStore, type Store, type StoreOptions, type StoreEngine } from './store.js';
+export { openStore, defaultSampleWriter, type Store, type StoreOptions, type StoreEngine } from './store.js';
 export { EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.js';
 export {
   StoreError,

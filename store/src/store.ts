@@ -29,8 +29,16 @@ export interface StoreOptions {
   readonly connectTimeoutMs?: number;
   /** Server-side statement_timeout for every connection (PostgreSQL only); exceeded → QueryTimeoutError. */
   readonly statementTimeoutMs?: number;
-  /** How samples are written on PostgreSQL (default copy-binary); PGlite always uses unnest. */
+  /** How samples are written (default: defaultSampleWriter(engine)). */
   readonly sampleWriter?: SampleWriter;
+}
+
+/**
+ * Binary COPY on PostgreSQL (fastest, see bench/store-ingest.ts); unnest on PGlite, where COPY FROM STDIN does
+ * not work through pglite-socket.
+ */
+export function defaultSampleWriter(engine: StoreEngine): SampleWriter {
+  return engine === 'pglite' ? new UnnestWriter() : new BinaryCopyWriter();
 }
 
 /** Which database engine a store runs on. */
@@ -75,7 +83,7 @@ class PgStore implements Store {
     private readonly migrations: readonly Migration[] = MIGRATIONS,
   ) {
     this.partitions = new PartitionManager(knex, log);
-    this.writer = engine === 'pglite' ? new UnnestWriter() : writer ?? new BinaryCopyWriter();
+    this.writer = writer ?? defaultSampleWriter(engine);
   }
 
   async migrate(): Promise<{ applied: string[] }> {
