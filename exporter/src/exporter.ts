@@ -1,0 +1,148 @@
+/**
+ * createExporter: wires the enabled collectors, the scrape runner, self metrics and the HTTP server.
+ * Lifecycle as everywhere in hlmon: create → listen (run) → stop, with clock and logger injected.
+ */
+import { systemClock, type Clock } from '@hlmon/model';
+import type { CollectorContext, DockerSettings, HostPaths } from './collector.js';
+import { allCollectorNames, collectorsFor } from './collectors/index.js';
+import { DEFAULT_DISK_DEVICE_EXCLUDE } from './collectors/diskstats.js';
+import { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE } from './collectors/filesystem.js';
+import { startHttpServer, type ListeningServer } from './http-server.js';
+import { stderrLogger, type Logger } from './logger.js';
+import { MetricWriter, renderOpenMetrics, renderText } from './metric-writer.js';
+import { ScrapeRunner, type NamedCollector } from './scrape-runner.js';
+import { SelfMetrics } from './self-metrics.js';
+import type { WebConfig } from './web-config.js';
+
+/** Options of createExporter; every field has node_exporter's default. */
+export interface ExporterOptions {
+  /** Per-collector switches, e.g. `{ systemd: true, hwmon: false }`; unnamed collectors keep their default. */
+  readonly collectors?: Readonly<Record<string, boolean>>;
+  /** Start from no collectors instead of the defaults (`--collector.disable-defaults`). */
+  readonly disableDefaults?: boolean;
+  readonly paths?: Partial<HostPaths>;
+  readonly textfileDirectory?: string;
+  readonly filesystemMountPointsExclude?: RegExp;
+  readonly filesystemFsTypesExclude?: RegExp;
+  readonly diskstatsDeviceExclude?: RegExp;
+  readonly netDeviceExclude?: RegExp;
+  readonly docker?: Partial<DockerSettings>;
+  /** A collector running longer than this is reported failed; default 5000. */
+  readonly collectorTimeoutMs?: number;
+  readonly telemetryPath?: string;
+  /** Concurrent /metrics requests beyond this get 503; default 40, as node_exporter. */
+  readonly maxRequests?: number;
+  /** Leave out the hlmon_exporter_* self metrics. */
+  readonly disableExporterMetrics?: boolean;
+  readonly webConfig?: WebConfig;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly platform?: NodeJS.Platform;
+}
+
+/** A created exporter. */
+export interface Exporter {
+  /** Names of the enabled collectors, sorted. */
+  readonly enabledCollectors: readonly string[];
+  /** Runs one scrape and renders it (text format 0.0.4, or OpenMetrics when asked). */
+  metrics(format?: 'text' | 'openmetrics'): Promise<string>;
+  /** Serves HTTP on host:port (0 for a free port) until the returned server or the exporter is closed. */
+  listen(host: string, port: number): Promise<ListeningServer>;
+  /** Collectors failing at their last run, with the reason. */
+  failures(): ReadonlyMap<string, string>;
+  /** Closes every server this exporter started and releases collector resources. */
+  stop(): Promise<void>;
+}
+
+/** An invalid option; the message names it. */
+export class ExporterConfigError extends Error {
+  override readonly name = 'ExporterConfigError';
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Creates an exporter; throws ExporterConfigError for unknown collector names. */
+export function createExporter(options: ExporterOptions = {}): Exporter {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? stderrLogger('info');
+  const platform = options.platform ?? process.platform;
+  const known = allCollectorNames();
+  for (const name of Object.keys(options.collectors ?? {})) {
+    if (!known.has(name)) throw new ExporterConfigError(`unknown collector "${name}"; known collectors: ${[...known].sort().join(', ')}`);
+  }
+  const ctx: CollectorContext = {
+    paths: {
+      procfs: options.paths?.procfs ?? '/proc',
+      sysfs: options.paths?.sysfs ?? '/sys',
+      rootfs: options.paths?.rootfs ?? '/',
+      udevData: options.paths?.udevData ?? '/run/udev/data',
+    },
+    clock,
+    logger,
+    platform,
+    textfileDirectory: options.textfileDirectory ?? '',
+    filesystemMountPointsExclude: options.filesystemMountPointsExclude ?? DEFAULT_MOUNT_POINTS_EXCLUDE,
+    filesystemFsTypesExclude: options.filesystemFsTypesExclude ?? DEFAULT_FS_TYPES_EXCLUDE,
+    diskstatsDeviceExclude: options.diskstatsDeviceExclude ?? DEFAULT_DISK_DEVICE_EXCLUDE,
+    netDeviceExclude: options.netDeviceExclude,
+    docker: {
+      socketPath: options.docker?.socketPath ?? '/var/run/docker.sock',
+      concurrency: options.docker?.concurrency ?? 4,
+      callTimeoutMs: options.docker?.callTimeoutMs ?? 3000,
+    },
+  };
+  const collectors: NamedCollector[] = [];
+  for (const def of collectorsFor(platform)) {
+    const enabled = options.collectors?.[def.name] ?? (options.disableDefaults ? false : def.defaultEnabled);
+    if (enabled) collectors.push({ name: def.name, collector: def.create(ctx) });
+  }
+  const runner = new ScrapeRunner(collectors, options.collectorTimeoutMs ?? 5000, logger);
+  const self = new SelfMetrics(clock);
+  const servers = new Set<ListeningServer>();
+  const telemetryPath = options.telemetryPath ?? '/metrics';
+
+  const render = async (openMetrics: boolean): Promise<string> => {
+    const out: MetricWriter = await runner.scrape();
+    if (!options.disableExporterMetrics) self.write(out);
+    self.countScrape();
+    return openMetrics ? renderOpenMetrics(out.all()) : renderText(out.all());
+  };
+
+  const landingPage = (): string => {
+    const rows = collectors.map((c) => {
+      const failure = runner.failures().get(c.name);
+      return `<li>${escapeHtml(c.name)}${failure !== undefined ? ` — failing: ${escapeHtml(failure)}` : ''}</li>`;
+    }).join('');
+    return `<!doctype html><html><head><meta charset="utf-8"><title>hlmon exporter</title></head><body>`
+      + `<h1>hlmon exporter</h1><p>A node_exporter-compatible exporter.</p><p><a href="${escapeHtml(telemetryPath)}">Metrics</a></p>`
+      + `<h2>Enabled collectors</h2><ul>${rows}</ul></body></html>\n`;
+  };
+
+  return {
+    enabledCollectors: collectors.map((c) => c.name),
+    metrics: (format = 'text') => render(format === 'openmetrics'),
+    async listen(host, port) {
+      const server = await startHttpServer(
+        { render, landingPage, countRequest: (code) => self.countRequest(code) },
+        { telemetryPath, maxRequests: options.maxRequests ?? 40, webConfig: options.webConfig, logger },
+        host, port,
+      );
+      const tracked: ListeningServer = {
+        url: server.url,
+        close: async () => {
+          servers.delete(tracked);
+          await server.close();
+        },
+      };
+      servers.add(tracked);
+      return tracked;
+    },
+    failures: () => runner.failures(),
+    async stop() {
+      await Promise.all([...servers].map((s) => s.close()));
+      for (const c of collectors) c.collector.close?.();
+    },
+  };
+}
