@@ -10,3 +10,5 @@ export { parseDurationMs } from './duration.js';
 export { MemoryStorage } from './memory-storage.js';
 export { parseSeriesValues, parseSeriesDesc, parseSeriesLine, parseNumber, SeriesValuesError } from './series-values.js';
 export type { SeriesValue } from './series-values.js';
+export { loadTestScript, runTestScript, almostEqual, TestScriptError } from './test-script.js';
+export type { TestCommand, TestOutcome } from './test-script.js';

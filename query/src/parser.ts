@@ -186,7 +186,13 @@ class Builder {
 
   private number(n: SyntaxNode): number {
     const s = this.text(n);
-    const lower = s.toLowerCase();
+    // The lezer grammar folds a leading sign into the literal.
+    const sign = /^\s*-/.test(s) ? -1 : 1;
+    const lower = s.replace(/^\s*[-+]\s*/, '').toLowerCase();
+    return sign * this.unsignedNumber(n, s, lower);
+  }
+
+  private unsignedNumber(n: SyntaxNode, s: string, lower: string): number {
     if (lower === 'inf' || lower === '+inf') return Infinity;
     if (lower === 'nan') return NaN;
     if (/^0x[0-9a-f]+$/.test(lower)) return parseInt(lower.slice(2), 16);
@@ -290,6 +296,14 @@ class Builder {
       } else if (k.name === 'FillModifier' || k.name === 'FillClause') this.fail(k, 'fill modifiers are not supported');
     }
     const pos = { start: n.from, end: n.to };
+    const lhsText = this.text(ks[0]!);
+    if (op === '^' && ks[0]!.name === 'NumberDurationLiteral' && /^\s*[-+]/.test(lhsText)) {
+      // In Prometheus a sign binds looser than `^` (-2 ^ 2 is -4), but the lezer grammar reads `-2` as
+      // one literal; undo that here.
+      const abs: Expr = { kind: 'number', value: Math.abs((lhs as { value: number }).value), pos: lhs.pos };
+      const inner: Expr = { kind: 'binary', op, lhs: abs, rhs, returnBool: false, matching: undefined, pos };
+      return lhsText.trim().startsWith('-') ? { kind: 'unary', op: '-', expr: inner, pos } : inner;
+    }
     if (SET_OPS.has(op)) {
       if (card === 'many-to-one' || card === 'one-to-many') this.fail(n, `no grouping allowed for "${op}" operation`);
       card = 'many-to-many';
