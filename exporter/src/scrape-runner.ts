@@ -89,9 +89,6 @@ export class ScrapeRunner {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return err.message + (err.message.includes(String((err.cause as Error | undefined)?.message)) ? '' : cause);
-  }
-  return String(err);
+  // Collector errors already say where and why (path and errno); the cause stays attached for debugging.
+  return err instanceof Error ? err.message : String(err);
 }
