@@ -110,3 +110,8 @@ export function targetUrl(labels: Labels, cfg: ScrapeConfig): string {
 export function isTarget(t: Target | DroppedTarget): t is Target {
   return (t as Target).url !== undefined;
 }
+
+/** A target's identity: its public labels and URL. */
+export function targetKey(t: Target): string {
+  return `${publicLabels(t.labels).key}|${t.url}`;
+}

@@ -6,7 +6,7 @@
 import { type Clock, Labels, LabelsBuilder, STALE_NAN } from '@hlmon/model';
 import type { ScrapeConfig } from '../config/types.js';
 import { relabelBuilder } from '../relabel.js';
-import { publicLabels, type Target } from '../targets.js';
+import { publicLabels, type Target, targetKey } from '../targets.js';
 import { newBatch, pushSample, type SampleBatch, type SampleSink } from './batch.js';
 import { readExposition } from './exposition.js';
 import type { ScrapeHttpClient } from './http-client.js';
@@ -97,7 +97,7 @@ export class ScrapeLoop {
 
   /** The target's identity: its label set and URL. */
   get key(): string {
-    return `${this.targetLabels.key}|${this.target.url}`;
+    return targetKey(this.target);
   }
 
   /** Current health. */
@@ -175,6 +175,13 @@ export class ScrapeLoop {
   /** Writes a staleness marker for every series of the last scrape missing from `current`. */
   private appendStaleness(current: Map<string, Labels>, t: number, batch: SampleBatch): void {
     for (const [key, labels] of this.lastSeries) if (!current.has(key)) pushSample(batch, labels, t, STALE_NAN);
+  }
+
+  /** Takes over the series of a loop for the same target that this one replaces (config reload). */
+  adopt(previous: ScrapeLoop): void {
+    this.lastSeries = previous.lastSeries;
+    this.state = { ...this.state, health: previous.state.health, lastScrapeMs: previous.state.lastScrapeMs, lastScrapeDurationMs: previous.state.lastScrapeDurationMs, lastError: previous.state.lastError };
+    previous.stopped = true;
   }
 
   /**
