@@ -167,6 +167,14 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       connection,
       pool: { min: 0, max: poolMax },
       acquireConnectionTimeout: connectTimeoutMs + 1000,
+      // knex prints pool warnings to the console by default; the caller's log decides instead. Connection
+      // failures also surface as typed errors, so these lines are diagnostics only.
+      log: {
+        warn: (m: unknown) => log(`store: ${String(m)}`),
+        error: (m: unknown) => log(`store: ${String(m)}`),
+        deprecate: (m: unknown) => log(`store: ${String(m)}`),
+        debug: () => {},
+      },
     });
     const store = new PgStore(embedded ? 'pglite' : 'postgres', parsed.redacted, knex, parsed.address, embedded, log, options.sampleWriter);
     try {
