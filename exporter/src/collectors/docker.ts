@@ -69,7 +69,8 @@ export function writeContainer(out: MetricWriter, c: ListedContainer, stats: Sta
   if (mem?.usage !== undefined) {
     out.gauge('container_memory_usage_bytes', 'Current memory usage in bytes, including all memory regardless of when it was accessed', mem.usage, labels);
     // cAdvisor's working set is usage minus inactive file cache (cgroup v2 "inactive_file", v1 "total_inactive_file").
-    const inactive = mem.stats?.inactive_file ?? mem.stats?.total_inactive_file ?? 0;
+    // cgroup v1 responses carry both fields and only the hierarchical total_inactive_file is cAdvisor's.
+    const inactive = mem.stats?.total_inactive_file ?? mem.stats?.inactive_file ?? 0;
     out.gauge('container_memory_working_set_bytes', 'Current working set in bytes.', Math.max(0, mem.usage - inactive), labels);
   }
   for (const [iface, net] of Object.entries(stats.networks ?? {})) {
