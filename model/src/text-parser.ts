@@ -28,7 +28,6 @@ export type EntryKind = 'series' | 'type' | 'help' | 'unit' | 'comment' | 'eof';
 export type MetricType =
   | 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'untyped' | 'unknown';
 
-const PROM_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 const OM_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
 
 // Character classes, looked up by char code. A full 64 Ki table avoids a range check per character.
@@ -53,6 +52,9 @@ function buildCharTable(): Uint8Array {
 
 const LF = 10, CR = 13, SPACE = 32, TAB = 9, HASH = 35, QUOTE = 34, BACKSLASH = 92;
 const BRACE_OPEN = 123, BRACE_CLOSE = 125, EQUAL = 61, COMMA = 44;
+
+/** Exact powers of ten as float64 (all up to 1e22 are exact). */
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /** Longest excerpt of the input quoted in an error message. */
 const EXCERPT_CHARS = 80;
@@ -80,7 +82,10 @@ export class TextParser {
   private readonly offs: number[] = [];
   private nLabels = 0;
   private metaStart = 0;
+  /** End of the metadata name; -1 while not yet computed (HELP finds it lazily). */
   private metaEnd = 0;
+  /** End of the current metadata line, before any CR. */
+  private lineEnd = 0;
   private textStart = 0;
   private textEnd = 0;
   private mtype: MetricType = 'untyped';
@@ -181,11 +186,13 @@ export class TextParser {
 
   /** The metric family name of the current HELP, TYPE or UNIT entry. */
   metaName(): string {
+    if (this.metaEnd < 0) this.findMetaText();
     return this.src.slice(this.metaStart, this.metaEnd);
   }
 
   /** The unescaped text of the current HELP entry. */
   help(): string {
+    if (this.metaEnd < 0) this.findMetaText();
     const raw = this.src.slice(this.textStart, this.textEnd);
     return raw.indexOf('\\') >= 0 ? unescape(raw, this.om) : raw;
   }
@@ -230,6 +237,8 @@ export class TextParser {
 
   private promSeries(p: number): EntryKind {
     const s = this.src, n = this.len;
+    // Measured: classifying every character through the table beats skipping a known family-name
+    // prefix with String.prototype.startsWith, which V8 does not inline.
     p++;
     while (p < n && (CHARS[s.charCodeAt(p)]! & NAME_CHAR) !== 0) p++;
     this.nameEnd = p;
@@ -245,14 +254,19 @@ export class TextParser {
       this.seriesEnd = this.nameEnd;
     }
     const vs = p;
-    while (p < n) {
-      c = s.charCodeAt(p);
-      if (c === SPACE || c === TAB || c === LF || c === BRACE_OPEN) break;
-      if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) break;
-      p++;
+    p = this.fastValue(vs);
+    if (p < 0) {
+      // Not a plain short decimal: find the token as Prometheus's lexer does and parse it fully.
+      p = vs;
+      while (p < n) {
+        c = s.charCodeAt(p);
+        if (c === SPACE || c === TAB || c === LF || c === BRACE_OPEN) break;
+        if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) break;
+        p++;
+      }
+      if (p === vs) throw this.fail(p, 'expected value after metric');
+      this.val = this.parseValue(vs, p);
     }
-    if (p === vs) throw this.fail(p, 'expected value after metric');
-    this.val = this.parseValue(vs, p);
     c = s.charCodeAt(p);
     while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
     this.hasTs = false;
@@ -273,6 +287,49 @@ export class TextParser {
     else if (p < n) throw this.fail(p, this.hasTs ? 'expected next entry after timestamp' : 'expected timestamp or new record');
     this.pos = p;
     return 'series';
+  }
+
+  /**
+   * The fast path for the values exporters actually write: `[-]digits[.digits][e[+-]digits]` with at
+   * most 15 significant digits and a small exponent, followed by a blank or line end. Sets `val` and
+   * returns the offset after the value, or -1 to make the caller take the general path.
+   */
+  private fastValue(p: number): number {
+    const s = this.src;
+    let c = s.charCodeAt(p);
+    let negative = false;
+    if (c === 45) { negative = true; c = s.charCodeAt(++p); }
+    let mantissa = 0, significant = 0, scale = 0, digits = 0;
+    while (c >= 48 && c <= 57) {
+      if (significant > 0 || c !== 48) { mantissa = mantissa * 10 + (c - 48); significant++; }
+      digits++;
+      c = s.charCodeAt(++p);
+    }
+    if (c === 46) {
+      c = s.charCodeAt(++p);
+      while (c >= 48 && c <= 57) {
+        if (significant > 0 || c !== 48) { mantissa = mantissa * 10 + (c - 48); significant++; }
+        digits++;
+        scale--;
+        c = s.charCodeAt(++p);
+      }
+    }
+    if (digits === 0 || significant > 15) return -1;
+    if (c === 101 || c === 69) {
+      c = s.charCodeAt(++p);
+      let expNegative = false;
+      if (c === 45 || c === 43) { expNegative = c === 45; c = s.charCodeAt(++p); }
+      let exp = 0, expDigits = 0;
+      while (c >= 48 && c <= 57 && expDigits < 4) { exp = exp * 10 + (c - 48); expDigits++; c = s.charCodeAt(++p); }
+      if (expDigits === 0) return -1;
+      scale += expNegative ? -exp : exp;
+    }
+    if (scale < -22 || scale > 22) return -1;
+    if (!(c === SPACE || c === TAB || c === LF || c === CR || p >= this.len)) return -1;
+    // Clinger's fast path: exact integer times or divided by an exact power of ten rounds correctly.
+    const v = scale < 0 ? mantissa / POW10[-scale]! : mantissa * POW10[scale]!;
+    this.val = negative ? -v : v;
+    return p;
   }
 
   /** Parses a 0.0.4 label block after its `{`; returns the offset after the closing `}`. */
@@ -318,7 +375,8 @@ export class TextParser {
     let c = s.charCodeAt(q);
     if (c === SPACE || c === TAB) {
       while (c === SPACE || c === TAB) c = s.charCodeAt(++q);
-      const isHelp = s.startsWith('HELP', q), isType = !isHelp && s.startsWith('TYPE', q);
+      const isHelp = s.charCodeAt(q) === 72 && s.charCodeAt(q + 1) === 69 && s.charCodeAt(q + 2) === 76 && s.charCodeAt(q + 3) === 80;
+      const isType = !isHelp && s.charCodeAt(q) === 84 && s.charCodeAt(q + 1) === 89 && s.charCodeAt(q + 2) === 80 && s.charCodeAt(q + 3) === 69;
       c = s.charCodeAt(q + 4);
       if ((isHelp || isType) && (c === SPACE || c === TAB)) {
         const what = isHelp ? 'HELP' : 'TYPE';
@@ -326,20 +384,21 @@ export class TextParser {
         while (c === SPACE || c === TAB) c = s.charCodeAt(++q);
         if ((CHARS[c]! & NAME_START) === 0) throw this.fail(q, `expected metric name after ${what}`);
         this.metaStart = q;
-        q++;
-        while (q < n && (CHARS[s.charCodeAt(q)]! & NAME_CHAR) !== 0) q++;
-        this.metaEnd = q;
         let e = s.indexOf('\n', q);
         if (e < 0) e = n;
-        const end = e > q && s.charCodeAt(e - 1) === CR ? e - 1 : e;
-        // As in Prometheus, the one character after the name (the separator) is not part of the text.
-        this.textStart = end - q > 1 ? q + 1 : end;
-        this.textEnd = end;
         this.pos = e + 1;
-        if (isHelp) return 'help';
-        const t = s.slice(this.textStart, this.textEnd);
-        if (!PROM_TYPES.has(t)) throw this.fail(this.textStart, `invalid metric type ${JSON.stringify(t)}`);
-        this.mtype = t as MetricType;
+        this.lineEnd = e > q && s.charCodeAt(e - 1) === CR ? e - 1 : e;
+        if (isHelp) {
+          // Nothing in a HELP text can be invalid, so the name's end is found only if someone asks.
+          this.metaEnd = -1;
+          return 'help';
+        }
+        this.findMetaText();
+        const t = this.typeAt(this.textStart, this.textEnd);
+        if (t === undefined) {
+          throw this.fail(this.textStart, `invalid metric type ${JSON.stringify(excerpt(s.slice(this.textStart, this.textEnd)))}`);
+        }
+        this.mtype = t;
         return 'type';
       }
     }
@@ -349,6 +408,39 @@ export class TextParser {
     this.textEnd = e > p && s.charCodeAt(e - 1) === CR ? e - 1 : e;
     this.pos = e + 1;
     return 'comment';
+  }
+
+  /**
+   * Finds the end of the metadata name that starts at `metaStart` and the text after it, up to
+   * `lineEnd`. As in Prometheus, the one character after the name (the separator) is not text.
+   */
+  private findMetaText(): void {
+    const s = this.src, end = this.lineEnd;
+    let q = this.metaStart + 1;
+    while (q < end && (CHARS[s.charCodeAt(q)]! & NAME_CHAR) !== 0) q++;
+    this.metaEnd = q;
+    this.textStart = end - q > 1 ? q + 1 : end;
+    this.textEnd = end;
+  }
+
+  /** The 0.0.4 metric type spelled exactly by `s[start, end)`, compared in place without slicing. */
+  private typeAt(start: number, end: number): MetricType | undefined {
+    const len = end - start;
+    switch (this.src.charCodeAt(start)) {
+      case 99: return len === 7 && this.spells('counter', start) ? 'counter' : undefined;
+      case 103: return len === 5 && this.spells('gauge', start) ? 'gauge' : undefined;
+      case 104: return len === 9 && this.spells('histogram', start) ? 'histogram' : undefined;
+      case 115: return len === 7 && this.spells('summary', start) ? 'summary' : undefined;
+      case 117: return len === 7 && this.spells('untyped', start) ? 'untyped' : undefined;
+      default: return undefined;
+    }
+  }
+
+  /** True when the input holds `word` at `at`; a char loop, which V8 runs faster than startsWith(word, at). */
+  private spells(word: string, at: number): boolean {
+    const s = this.src;
+    for (let i = 0; i < word.length; i++) if (s.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
+    return true;
   }
 
   // ---- OpenMetrics 1.0 ----
