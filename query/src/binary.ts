@@ -10,6 +10,13 @@ import type { VecElement } from './value.js';
 
 const COMPARISONS = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
+const NAME_DROPPING = new Set(['+', '-', '*', '/', '%', '^']);
+
+/** True for the operators whose result loses the metric name: arithmetic, but not atan2 (as in Prometheus 2.42). */
+export function dropsMetricName(op: string): boolean {
+  return NAME_DROPPING.has(op);
+}
+
 /** True for the comparison operators. */
 export function isComparison(op: string): boolean {
   return COMPARISONS.has(op);
@@ -123,7 +130,7 @@ export function vectorBinop(op: string, lhsIn: VecElement[], rhsIn: VecElement[]
 
 /** The labels of a vector-vector result, as Prometheus's resultMetric. */
 export function makeResultLabels(op: string, matching: VectorMatching): (l: Labels, r: Labels) => Labels {
-  const dropName = !isComparison(op);
+  const dropName = dropsMetricName(op);
   const cache = new WeakMap<Labels, WeakMap<Labels, Labels>>();
   return (lhs, rhs) => {
     let inner = cache.get(lhs);
@@ -158,7 +165,7 @@ export function vectorScalarBinop(op: string, vec: VecElement[], scalar: number,
     if (comparison && swap) value = rv;
     if (returnBool) { value = keep ? 1 : 0; keep = true; }
     if (!keep) continue;
-    const labels = !comparison || returnBool ? dropName(e.labels) : e.labels;
+    const labels = dropsMetricName(op) || returnBool ? dropName(e.labels) : e.labels;
     out.push({ labels, v: value, t: stepMs });
   }
   return out;

@@ -21,7 +21,8 @@ const SET_OPS = new Set(['and', 'or', 'unless']);
 
 /** Parses a PromQL expression into a type-checked AST; throws QueryError('bad_data') with a position. */
 export function parseExpr(input: string): Expr {
-  const tree = lezer.parse(input);
+  const renamed = checkFunctionNames(input);
+  const tree = lezer.parse(renamed.text);
   let firstError: SyntaxNode | undefined;
   tree.iterate({
     enter(n) {
@@ -33,7 +34,7 @@ export function parseExpr(input: string): Expr {
   if (firstError) throw syntaxError(input, firstError);
   const top = tree.topNode.firstChild;
   if (!top) throw new QueryError('bad_data', '1:1: parse error: no expression found in input', { positionRange: { start: 0, end: 0 } });
-  const p = new Builder(input);
+  const p = new Builder(input, renamed.holtWinters);
   const expr = p.expr(top);
   p.check(expr);
   return expr;
@@ -58,8 +59,35 @@ export function errorAt(input: string, pos: PositionRange, msg: string): QueryEr
   return new QueryError('bad_data', `${line}:${col}: parse error: ${msg}`, { positionRange: pos });
 }
 
+const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'start', 'end', 'and', 'or', 'unless', 'atan2']);
+
+/**
+ * Finds calls of unknown functions before lezer does, to report them as Prometheus does, and hides
+ * holt_winters (a Prometheus 2 function the newer grammar no longer knows) behind a known name of the same
+ * length, so positions stay true.
+ */
+function checkFunctionNames(input: string): { text: string; holtWinters: Set<number> } {
+  const holtWinters = new Set<number>();
+  let text = input;
+  const re = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|#[^\n]*|([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g;
+  for (let m = re.exec(input); m; m = re.exec(input)) {
+    const ident = m[1];
+    if (ident === undefined || m[2] === undefined) continue;
+    const lower = ident.toLowerCase();
+    if (FUNCTIONS.has(ident) || AGGREGATIONS.has(lower) || KEYWORDS.has(lower)) {
+      if (ident === 'holt_winters') {
+        holtWinters.add(m.index);
+        text = text.slice(0, m.index) + 'day_of_month' + text.slice(m.index + ident.length);
+      }
+      continue;
+    }
+    throw errorAt(input, { start: m.index, end: m.index + ident.length }, `unknown function with name ${JSON.stringify(ident)}`);
+  }
+  return { text, holtWinters };
+}
+
 class Builder {
-  constructor(private readonly input: string) {}
+  constructor(private readonly input: string, private readonly holtWinters: ReadonlySet<number> = new Set()) {}
 
   private text(n: SyntaxNode): string {
     return this.input.slice(n.from, n.to);
@@ -244,7 +272,7 @@ class Builder {
 
   private call(n: SyntaxNode): Expr {
     const [ident, body] = this.kids(n);
-    const name = this.text(ident!);
+    const name = this.holtWinters.has(ident!.from) ? 'holt_winters' : this.text(ident!);
     const sig = FUNCTIONS.get(name);
     if (!sig) this.fail(ident!, `unknown function with name ${JSON.stringify(name)}`);
     const args = body ? this.kids(body).map((a) => this.expr(a)) : [];
