@@ -133,14 +133,15 @@ export class MapReader {
   /** A string value (numbers and booleans are accepted and converted, as Go's YAML does). */
   str(key: string): string | undefined;
   str(key: string, def: string): string;
-  str(key: string, def?: string): string | undefined {
+  str(key: string, def: string, expandEnv: boolean): string;
+  str(key: string, def?: string, expandEnv = true): string | undefined {
     const n = this.raw(key);
     if (n === undefined) return def;
     if (!isScalar(n) || typeof n.value === 'object') {
       this.ctx.error(n, this.keyPath(key), `expected a string, got ${describe(n)}`);
       return def;
     }
-    return this.ctx.expand(String(n.value), n, this.keyPath(key));
+    return expandEnv ? this.ctx.expand(String(n.value), n, this.keyPath(key)) : String(n.value);
   }
 
   /** A boolean value. */

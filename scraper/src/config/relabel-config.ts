@@ -15,10 +15,11 @@ export function readRelabelConfig(ctx: ConfigContext, node: Node, path: string):
   const before = ctx.errors.length;
   const sourceLabels = m.strings('source_labels');
   const separator = m.str('separator', ';');
-  const regexSource = m.str('regex', DEFAULT_REGEX);
+  // `${1}` and `${name}` in these fields are regex references, not environment variables.
+  const regexSource = m.str('regex', DEFAULT_REGEX, false);
   const modulus = m.int('modulus', 0);
-  const targetLabel = m.str('target_label', '');
-  const replacement = m.str('replacement', '$1');
+  const targetLabel = m.str('target_label', '', false);
+  const replacement = m.str('replacement', '$1', false);
   const actionText = m.str('action', 'replace').toLowerCase();
   m.done();
 

@@ -83,6 +83,8 @@ export class ScrapeHttpClient {
       return { text: Buffer.concat(chunks, bytes).toString('utf8'), contentType: Array.isArray(ct) ? ct[0] ?? '' : ct ?? '' };
     } catch (e) {
       // Stop reading a body we no longer want so the connection is not reused half-read.
+      // destroy() emits 'error' on the body; nobody else listens any more, so swallow it here.
+      res.body.on('error', () => undefined);
       res.body.destroy();
       if (e instanceof ScrapeError) throw e;
       throw new ScrapeError(describeFailure(e, timeout, timeoutMs), { cause: e });
