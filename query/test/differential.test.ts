@@ -92,4 +92,18 @@ describe('differential test against Prometheus 2.42', function () {
     const problems = await compareAll(storage);
     expect(problems.length, `${problems.length} of ${CASES.length} differ:\n${problems.slice(0, 40).join('\n')}`).to.equal(0);
   });
+
+  it('gives the same answers as Prometheus over the PostgreSQL store', async () => {
+    // Imported by name at run time: query must not depend on store, but its acceptance test runs on it.
+    const { openTestStore } = await import('@hlmon/testkit');
+    const test = await openTestStore('postgres');
+    try {
+      await test.store.ensurePartitions(BASE_MS - 86_400_000, BASE_MS + 86_400_000);
+      await appendDataset(() => test.store.appender(), DATA);
+      const problems = await compareAll(test.store.querier());
+      expect(problems.length, `${problems.length} of ${CASES.length} differ:\n${problems.slice(0, 40).join('\n')}`).to.equal(0);
+    } finally {
+      await test.dispose();
+    }
+  });
 });
