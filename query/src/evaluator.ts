@@ -34,7 +34,6 @@ const SET_OPS = new Set(['and', 'or', 'unless']);
 /** Evaluates expressions at a fixed list of step times. */
 export class Evaluator {
   private readonly dropCache = new WeakMap<Labels, Labels>();
-  private checks = 0;
 
   constructor(private readonly ctx: EvalContext, private readonly times: readonly number[]) {}
 
@@ -82,7 +81,7 @@ export class Evaluator {
 
   private checkpoint(): void {
     if (this.ctx.signal.aborted) throw this.ctx.abortError();
-    if ((++this.checks & 63) === 0 && this.ctx.clock.now() > this.ctx.deadlineMs) throw new QueryError('timeout', 'query timed out in query execution');
+    if (this.ctx.clock.now() > this.ctx.deadlineMs) throw new QueryError('timeout', 'query timed out in query execution');
   }
 
   private addSamples(n: number): void {
@@ -111,8 +110,11 @@ export class Evaluator {
 
   private async select(matchers: readonly Matcher[], start: number, end: number) {
     try {
-      return await this.ctx.querier.select(matchers, { start, end, signal: this.ctx.signal });
+      const series = await this.ctx.querier.select(matchers, { start, end, signal: this.ctx.signal });
+      this.checkpoint();
+      return series;
     } catch (cause) {
+      if (cause instanceof QueryError) throw cause;
       if (this.ctx.signal.aborted) throw this.ctx.abortError();
       throw new QueryError('execution', `reading series ${matchers.map(String).join(',')}: ${(cause as Error).message}`, { cause });
     }
