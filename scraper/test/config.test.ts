@@ -86,7 +86,7 @@ scrape_configs:
       '    target: x',
     ].join('\n');
     expect(errorsOf(text)).to.deep.equal([
-      'hlmon.yml:2:20: global.scrape_interval: not a valid duration string: "15x" (use e.g. 30s, 1m30s, 500ms)',
+      'hlmon.yml:2:20: global.scrape_interval: invalid duration "15x": expected a unit (y, w, d, h, m, s, ms) at offset 2',
       'hlmon.yml:7:17: scrape_configs[0].relabel_configs[0].action: unknown relabel action "explode" (one of replace, keep, drop, keepequal, dropequal, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase)',
       'hlmon.yml:5:5: scrape_configs[0].scrape_intervall: unknown key "scrape_intervall"',
       'hlmon.yml:8:5: scrape_configs[1].job_name: found multiple scrape configs with job name "a"',

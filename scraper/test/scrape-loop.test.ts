@@ -145,7 +145,7 @@ describe('scrape loop against misbehaving servers', () => {
 
   it('reports the line and column of garbage', async () => {
     const { errors, sink } = await scrapeTwice((_req, res) => res.end('ok 1\n<html>oops</html>\n'));
-    expect(errors[0]).to.match(/line 2, column 1/);
+    expect(errors[0]).to.match(/^parse error at 2:1: /);
     expect(errors[1]).to.equal(errors[0]);
     expect(sink.value('up')).to.equal(0);
   });

@@ -3,12 +3,11 @@
  * and the five synthetic series, with Prometheus 2.42's semantics (scrape/scrape.go). A failure is
  * data: `up 0` with the duration is written and the error text is kept for the API.
  */
-import { type Clock, Labels, LabelsBuilder, STALE_NAN } from '@hlmon/model';
+import { type Clock, Labels, LabelsBuilder, ParseError, STALE_NAN, TextParser } from '@hlmon/model';
 import type { ScrapeConfig } from '../config/types.js';
 import { relabelBuilder } from '../relabel.js';
 import { publicLabels, type Target, targetKey } from '../targets.js';
 import { newBatch, pushSample, type SampleBatch, type SampleSink } from './batch.js';
-import { readExposition } from './exposition.js';
 import type { ScrapeHttpClient } from './http-client.js';
 
 /** What the API shows for a target. */
@@ -115,13 +114,13 @@ export class ScrapeLoop {
     let seriesAdded = 0;
     let batch = newBatch();
     try {
-      const { text } = await this.client.fetch(this.target.url, this.target.timeoutMs, this.cfg.bodySizeLimitBytes, signal);
-      const r = this.appendScrape(text, startMs, batch);
+      const { text, contentType } = await this.client.fetch(this.target.url, this.target.timeoutMs, this.cfg.bodySizeLimitBytes, signal);
+      const r = this.appendScrape(text, contentType.startsWith('application/openmetrics-text') ? 'openmetrics' : 'prometheus', startMs, batch);
       scraped = r.scraped;
       added = r.added;
       seriesAdded = r.seriesAdded;
     } catch (e) {
-      error = (e as Error).message;
+      error = e instanceof ParseError ? `parse error at ${e.message}` : (e as Error).message;
       // As Prometheus, a failed scrape writes no samples, only staleness markers for the previous series.
       batch = newBatch();
       this.appendStaleness(new Map(), startMs, batch);
@@ -137,32 +136,38 @@ export class ScrapeLoop {
   }
 
   /** Parses a body into `batch`; throws (writing nothing) on a parse error or an exceeded limit. */
-  private appendScrape(text: string, t: number, batch: SampleBatch): { scraped: number; added: number; seriesAdded: number } {
+  private appendScrape(text: string, format: 'prometheus' | 'openmetrics', t: number, batch: SampleBatch): { scraped: number; added: number; seriesAdded: number } {
     const nextCache = new Map<string, CachedSeries>();
     const seen = new Map<string, Labels>();
     let seriesAdded = 0;
     let added = 0;
     const cfg = this.cfg;
-    const scraped = readExposition(text, (series, value, ts, labels) => {
+    const parser = new TextParser(text, format);
+    let scraped = 0;
+    for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
+      if (kind !== 'series') continue;
+      scraped++;
+      const series = parser.series();
       let entry = nextCache.get(series) ?? this.cache.get(series);
       if (entry === undefined) {
-        const lb = mutateSampleLabels(labels(), this.targetLabels, cfg.honorLabels);
+        const lb = mutateSampleLabels(parser.labels(), this.targetLabels, cfg.honorLabels);
         entry = { labels: relabelBuilder(lb, cfg.metricRelabelConfigs) ? lb.labels() : null };
       }
       nextCache.set(series, entry);
       const final = entry.labels;
-      if (final === null) return;
+      if (final === null) continue;
       const key = final.key;
       // A repeated series in one exposition is ignored, as Prometheus does ("duplicate sample").
-      if (seen.has(key)) return;
+      if (seen.has(key)) continue;
       if (cfg.labelLimit > 0 && final.size > cfg.labelLimit) {
         throw new Error(`label_limit exceeded (metric: ${final.metricName}, number of labels: ${final.size}, limit: ${cfg.labelLimit})`);
       }
       seen.set(key, final);
       if (!this.lastSeries.has(key)) seriesAdded++;
-      pushSample(batch, final, ts !== undefined && cfg.honorTimestamps ? ts : t, value);
+      const ts = parser.timestampMs();
+      pushSample(batch, final, ts !== undefined && cfg.honorTimestamps ? ts : t, parser.value());
       added++;
-    });
+    }
     if (cfg.sampleLimit > 0 && added > cfg.sampleLimit) {
       throw new Error(`sample limit exceeded (${added} samples, limit ${cfg.sampleLimit})`);
     }
