@@ -1,0 +1,60 @@
+/**
+ * Uptime checks as PromQL sees them: the scraper writes blackbox_exporter's `probe_*` series with
+ * `job="check"` and a `check` label, so the checks views need no endpoint of their own to show results.
+ */
+import type { ApiClient } from './api-client.js';
+
+/** One check's current state. */
+export interface CheckRow {
+  readonly check: string;
+  readonly instance: string;
+  readonly up: boolean;
+  readonly durationSeconds: number | null;
+  readonly uptime24h: number | null;
+  readonly uptime7d: number | null;
+  readonly certExpiresInSeconds: number | null;
+  readonly httpStatus: number | null;
+  /** probe_success samples over the last hour, one per minute (null: no result that minute). */
+  readonly heartbeats: (number | null)[];
+}
+
+const SEL = 'job="check"';
+
+/** Loads every check's state and last hour of results. */
+export async function loadChecks(api: ApiClient, signal: AbortSignal): Promise<CheckRow[]> {
+  const now = Date.now();
+  const [success, duration, day, week, cert, status, beats] = await Promise.all([
+    api.instant(`probe_success{${SEL}}`, signal),
+    api.instant(`probe_duration_seconds{${SEL}}`, signal),
+    api.instant(`avg_over_time(probe_success{${SEL}}[24h])`, signal),
+    api.instant(`avg_over_time(probe_success{${SEL}}[7d])`, signal),
+    api.instant(`probe_ssl_earliest_cert_expiry{${SEL}} - time()`, signal),
+    api.instant(`probe_http_status_code{${SEL}}`, signal),
+    api.range(`max_over_time(probe_success{${SEL}}[1m])`, now - 3_600_000, now, 60, signal),
+  ]);
+  const key = (m: Record<string, string>) => `${m.check ?? ''}\u0000${m.instance ?? ''}`;
+  const val = (list: { metric: Record<string, string>; value: [number, string] }[]) => new Map(list.map((s) => [key(s.metric), Number(s.value[1])]));
+  const [d, u1, u7, c, st] = [val(duration), val(day), val(week), val(cert), val(status)];
+  const hb = new Map(beats.map((s) => [key(s.metric), s]));
+  return success.map((s) => {
+    const k = key(s.metric);
+    const series = hb.get(k);
+    const heartbeats: (number | null)[] = new Array(61).fill(null);
+    for (const [t, v] of series?.values ?? []) {
+      const i = Math.round((t * 1000 - (now - 3_600_000)) / 60_000);
+      if (i >= 0 && i < heartbeats.length) heartbeats[i] = Number(v);
+    }
+    const num = (m: Map<string, number>) => (m.has(k) && Number.isFinite(m.get(k)!) ? m.get(k)! : null);
+    return {
+      check: s.metric.check ?? s.metric.instance ?? '',
+      instance: s.metric.instance ?? '',
+      up: Number(s.value[1]) === 1,
+      durationSeconds: num(d),
+      uptime24h: num(u1),
+      uptime7d: num(u7),
+      certExpiresInSeconds: num(c),
+      httpStatus: num(st),
+      heartbeats,
+    };
+  }).sort((a, b) => a.check.localeCompare(b.check));
+}

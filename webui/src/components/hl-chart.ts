@@ -1,0 +1,202 @@
+/**
+ * A time-series chart of one or more PromQL queries over a range. The query step follows the chart's width
+ * (about one point per pixel), ApexCharts is loaded on first use (it is most of the JavaScript), and the
+ * panel always shows something: a skeleton, the error, "no data", or the chart. Dragging across the chart
+ * asks the page to zoom to that span (`hl-zoom` event).
+ */
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import { customElement, property, state, query } from 'lit/decorators.js';
+import type { ApiClient, PromSeries } from '../api-client.js';
+import { stepSecondsFor } from '../time-range.js';
+import { formatUnit, type Unit } from '../format.js';
+import { effectiveTheme } from '../theme.js';
+import { shared } from '../styles.js';
+import { errorState, loadingState } from '../states.js';
+
+/** One query of a chart; `legend` may use `{{label}}` placeholders, the expression `$__rate` for the rate window. */
+export interface ChartQuery {
+  readonly expr: string;
+  readonly legend?: string;
+}
+
+/** Detail of the `hl-zoom` event. */
+export interface ZoomDetail {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+type ApexInstance = import('apexcharts');
+
+interface ChartSeries {
+  name: string;
+  data: [number, number | null][];
+}
+
+/** A chart panel. */
+@customElement('hl-chart')
+export class HlChart extends LitElement {
+  static override styles = [shared, css`
+    :host { min-width: 0; }
+    .plot { min-height: 220px; }
+    header { display: flex; justify-content: space-between; gap: .5rem; align-items: baseline; }
+    header small { color: var(--hl-muted); }
+  `];
+
+  @property({ attribute: false }) api!: ApiClient;
+  @property({ attribute: false }) queries: readonly ChartQuery[] = [];
+  @property({ type: Number }) startMs = 0;
+  @property({ type: Number }) endMs = 0;
+  @property() unit: Unit = 'number';
+  @property({ type: Boolean }) stacked = false;
+  @property() heading = '';
+  @property({ type: Number }) heightPx = 220;
+  @property({ type: Number }) minStepSeconds = 15;
+
+  @state() private status: 'pending' | 'ready' | 'empty' | 'error' = 'pending';
+  @state() private error: Error | undefined;
+  @state() private stepSeconds = 0;
+  @query('.plot') private plot!: HTMLDivElement;
+
+  private chart: ApexInstance | undefined;
+  private series: ChartSeries[] = [];
+  private controller: AbortController | undefined;
+  private readonly onTheme = () => this.chart?.updateOptions(this.themeOptions(), false, false);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hl-theme-change', this.onTheme);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hl-theme-change', this.onTheme);
+    this.controller?.abort();
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('queries') || changed.has('startMs') || changed.has('endMs')) void this.reload();
+  }
+
+  /** Fetches every query for the current range and (re)draws. */
+  async reload(): Promise<void> {
+    if (!this.api || this.queries.length === 0 || this.endMs <= this.startMs) return;
+    this.controller?.abort();
+    const ac = (this.controller = new AbortController());
+    await this.updateComplete;
+    const width = this.plot?.clientWidth || this.clientWidth || 600;
+    const step = stepSecondsFor(this.startMs, this.endMs, width, this.minStepSeconds);
+    // A rate window of at least four scrapes and never shorter than one step, like Grafana's $__rate_interval.
+    const rateWindow = `${Math.max(4 * this.minStepSeconds, step + this.minStepSeconds)}s`;
+    try {
+      const results = await Promise.all(this.queries.map((q) =>
+        this.api.range(q.expr.replaceAll('$__rate', rateWindow), this.startMs, this.endMs, step, ac.signal)
+          .then((r) => r.map((s) => toSeries(s, q.legend)))));
+      if (ac.signal.aborted) return;
+      this.stepSeconds = step;
+      this.series = results.flat().sort((a, b) => a.name.localeCompare(b.name));
+      this.error = undefined;
+      this.status = this.series.length === 0 ? 'empty' : 'ready';
+      await this.updateComplete;
+      if (this.status === 'ready') await this.draw();
+    } catch (err) {
+      if (ac.signal.aborted) return;
+      this.error = err as Error;
+      this.status = 'error';
+    }
+  }
+
+  private async draw(): Promise<void> {
+    if (this.chart) {
+      await this.chart.updateOptions({ series: this.series, xaxis: { min: this.startMs, max: this.endMs } }, false, false);
+      this.markDrawn();
+      return;
+    }
+    const { default: ApexCharts } = await import('apexcharts');
+    if (!this.isConnected || this.chart) return;
+    this.chart = new ApexCharts(this.plot, this.options());
+    await this.chart.render();
+    this.markDrawn();
+  }
+
+  private markDrawn(): void {
+    this.dataset.drawn = 'true';
+    this.dataset.points = String(this.series.reduce((n, s) => n + s.data.length, 0));
+    if (performance.getEntriesByName('hl-first-chart').length === 0) performance.mark('hl-first-chart');
+    this.dispatchEvent(new CustomEvent('hl-chart-drawn', { bubbles: true, composed: true }));
+  }
+
+  private themeOptions(): object {
+    const dark = effectiveTheme() === 'dark';
+    return { theme: { mode: dark ? 'dark' : 'light' }, chart: { background: 'transparent', foreColor: dark ? '#9198a1' : '#59636e' }, grid: { borderColor: dark ? '#30363d' : '#d1d9e0' } };
+  }
+
+  private options(): object {
+    const unit = this.unit;
+    const theme = this.themeOptions() as { chart: object };
+    return {
+      ...theme,
+      chart: {
+        ...theme.chart,
+        type: 'area',
+        height: this.heightPx,
+        stacked: this.stacked,
+        animations: { enabled: false },
+        toolbar: { show: false, autoSelected: 'zoom' },
+        zoom: { enabled: true, type: 'x', allowMouseWheelZoom: false },
+        fontFamily: 'inherit',
+        events: {
+          // The page owns the range: a drag becomes a new range in the URL and a fresh, finer fetch.
+          beforeZoom: (_ctx: unknown, { xaxis }: { xaxis: { min: number; max: number } }) => {
+            this.dispatchEvent(new CustomEvent<ZoomDetail>('hl-zoom', { detail: { fromMs: Math.round(xaxis.min), toMs: Math.round(xaxis.max) }, bubbles: true, composed: true }));
+            return { xaxis: { min: xaxis.min, max: xaxis.max } };
+          },
+        },
+      },
+      series: this.series,
+      dataLabels: { enabled: false },
+      stroke: { width: 1.5, curve: 'straight' },
+      fill: { type: 'solid', opacity: this.stacked ? 0.5 : 0.12 },
+      legend: { show: true, position: 'bottom', fontSize: '12px' },
+      markers: { size: 0 },
+      xaxis: { type: 'datetime', min: this.startMs, max: this.endMs, labels: { datetimeUTC: false } },
+      yaxis: { labels: { formatter: (v: number) => formatUnit(v, unit) }, ...(unit === 'percent' && this.stacked ? { max: 100, min: 0 } : {}) },
+      tooltip: { x: { format: 'dd MMM HH:mm:ss' }, y: { formatter: (v: number) => formatUnit(v, unit) } },
+    };
+  }
+
+  protected override render() {
+    const label = `${this.heading}: ${this.status === 'ready' ? `${this.series.length} series` : this.status}`;
+    return html`<section class="panel" aria-label=${this.heading}>
+      <header><h2>${this.heading}</h2>${this.stepSeconds ? html`<small title="query step">step ${this.stepSeconds}s</small>` : ''}</header>
+      ${this.status === 'pending' ? loadingState(`Loading ${this.heading}`) : ''}
+      ${this.status === 'error' ? errorState(this.error!, () => void this.reload()) : ''}
+      ${this.status === 'empty' ? html`<p class="state" role="status">No data in this range.</p>` : ''}
+      <div class="plot" role="img" aria-label=${label} ?hidden=${this.status !== 'ready'} style="min-height:${this.heightPx}px"></div>
+    </section>`;
+  }
+}
+
+function toSeries(s: PromSeries, legend: string | undefined): ChartSeries {
+  const name = legend ? legend.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => s.metric[k] ?? '') : labelText(s.metric);
+  return {
+    name: name || 'value',
+    data: s.values.map(([t, v]) => {
+      const x = Number(v);
+      return [Math.round(t * 1000), Number.isFinite(x) ? x : null];
+    }),
+  };
+}
+
+function labelText(metric: Record<string, string>): string {
+  const { __name__: name = '', ...rest } = metric;
+  const pairs = Object.entries(rest).map(([k, v]) => `${k}="${v}"`).join(', ');
+  return pairs ? `${name}{${pairs}}` : name;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hl-chart': HlChart;
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The overview: firing alerts at the top, a checks summary with a heartbeat bar, and every host as a card
+ * with sparklines; hosts can be filtered and sorted. Sparklines come from three range queries for all hosts
+ * at once, not one per card.
+ */
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { ApiClient, PromSeries } from '../api-client.js';
+import { Loader } from '../loader.js';
+import { renderLoad } from '../states.js';
+import { shared } from '../styles.js';
+import type { HostSummary, PromAlert } from '../types.js';
+import type { HostHistory } from '../components/hl-host-card.js';
+import '../components/hl-host-card.js';
+import '../components/hl-alert-list.js';
+import '../components/hl-checks-summary.js';
+
+type SortKey = 'name' | 'status' | 'cpu' | 'memory' | 'disk';
+
+const HISTORY_MS = 3_600_000;
+const HISTORY_STEP_S = 60;
+
+/** The overview page. */
+@customElement('page-overview')
+export class PageOverview extends LitElement {
+  static override styles = [shared, css`
+    .cards { display: grid; gap: .8rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 290px), 1fr)); }
+    .tools { margin: 1rem 0 .8rem; }
+    .tools input { flex: 1 1 200px; max-width: 360px; }
+    section + section { margin-top: 1rem; }
+  `];
+
+  @property({ attribute: false }) api!: ApiClient;
+  @property({ type: Number }) tick = 0;
+  @state() private filter = new URLSearchParams(location.search).get('q') ?? '';
+  @state() private sort: SortKey = (new URLSearchParams(location.search).get('sort') as SortKey) || 'name';
+
+  private readonly hosts = new Loader(this, async (signal) => (await this.api.json<{ hosts: HostSummary[] }>('/api/v1/hosts', { signal })).hosts);
+  private readonly history = new Loader(this, (signal) => this.loadHistory(signal));
+  private readonly alerts = new Loader(this, async (signal) => (await this.api.prom<{ alerts: PromAlert[] }>('alerts', {}, signal)).alerts);
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('tick') || changed.has('api')) {
+      void this.hosts.run();
+      void this.history.run();
+      void this.alerts.run();
+    }
+  }
+
+  private async loadHistory(signal: AbortSignal): Promise<Map<string, HostHistory>> {
+    const end = Date.now();
+    const start = end - HISTORY_MS;
+    const [cpu, memory, network] = await Promise.all([
+      this.api.range('100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))', start, end, HISTORY_STEP_S, signal),
+      this.api.range('100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)', start, end, HISTORY_STEP_S, signal),
+      this.api.range('sum by (instance) (rate(node_network_receive_bytes_total{device!~"lo|veth.*|docker.*|br-.*|virbr.*"}[5m]))', start, end, HISTORY_STEP_S, signal),
+    ]);
+    const out = new Map<string, { cpu?: (number | null)[]; memory?: (number | null)[]; network?: (number | null)[] }>();
+    const put = (list: PromSeries[], key: 'cpu' | 'memory' | 'network') => {
+      for (const s of list) {
+        const inst = s.metric.instance ?? '';
+        const entry = out.get(inst) ?? {};
+        entry[key] = alignValues(s, start, HISTORY_STEP_S, HISTORY_MS / 1000 / HISTORY_STEP_S + 1);
+        out.set(inst, entry);
+      }
+    };
+    put(cpu, 'cpu'); put(memory, 'memory'); put(network, 'network');
+    return out;
+  }
+
+  private setFilter(e: Event): void {
+    this.filter = (e.target as HTMLInputElement).value;
+    this.saveUrl();
+  }
+
+  private setSort(e: Event): void {
+    this.sort = (e.target as HTMLSelectElement).value as SortKey;
+    this.saveUrl();
+  }
+
+  private saveUrl(): void {
+    const p = new URLSearchParams(location.search);
+    if (this.filter) p.set('q', this.filter); else p.delete('q');
+    if (this.sort !== 'name') p.set('sort', this.sort); else p.delete('sort');
+    const qs = p.toString();
+    history.replaceState(history.state, '', location.pathname + (qs ? '?' + qs : ''));
+  }
+
+  private visibleHosts(hosts: HostSummary[]): HostSummary[] {
+    const f = this.filter.trim().toLowerCase();
+    const list = f ? hosts.filter((h) => [h.instance, h.hostname, h.os, h.job].some((x) => x?.toLowerCase().includes(f))) : [...hosts];
+    const num = (v: number | null) => v ?? -1;
+    const by: Record<SortKey, (a: HostSummary, b: HostSummary) => number> = {
+      name: (a, b) => (a.hostname ?? a.instance).localeCompare(b.hostname ?? b.instance),
+      status: (a, b) => Number(a.up) - Number(b.up),
+      cpu: (a, b) => num(b.cpuUsedPercent) - num(a.cpuUsedPercent),
+      memory: (a, b) => num(b.memoryUsedPercent) - num(a.memoryUsedPercent),
+      disk: (a, b) => num(b.rootDiskUsedPercent) - num(a.rootDiskUsedPercent),
+    };
+    return list.sort((a, b) => by[this.sort](a, b) || a.instance.localeCompare(b.instance));
+  }
+
+  protected override render() {
+    const history = this.history.value ?? new Map<string, HostHistory>();
+    return html`
+      <h1>Overview</h1>
+      <section aria-label="Firing alerts">
+        ${renderLoad(this.alerts, (alerts) => html`<hl-alert-list .alerts=${alerts.filter((a) => a.state === 'firing')} compact></hl-alert-list>`, { label: 'Loading alerts' })}
+      </section>
+      <section aria-label="Checks"><hl-checks-summary .api=${this.api} .tick=${this.tick}></hl-checks-summary></section>
+      <section aria-label="Hosts">
+        <div class="row tools">
+          <label class="visually-hidden" for="filter">Filter hosts</label>
+          <input id="filter" type="search" placeholder="Filter hosts by name, instance, OS…" .value=${this.filter} @input=${this.setFilter}>
+          <label>Sort by
+            <select .value=${this.sort} @change=${this.setSort}>
+              <option value="name">name</option><option value="status">status (down first)</option>
+              <option value="cpu">CPU</option><option value="memory">memory</option><option value="disk">disk</option>
+            </select>
+          </label>
+          ${this.hosts.value ? html`<span class="muted" role="status">${this.hosts.value.filter((h) => h.up).length} of ${this.hosts.value.length} hosts up</span>` : ''}
+        </div>
+        ${renderLoad(this.hosts, (hosts) => {
+          const visible = this.visibleHosts(hosts);
+          return visible.length === 0
+            ? html`<p class="state">No host matches “${this.filter}”.</p>`
+            : html`<div class="cards">${visible.map((h) => html`<hl-host-card .host=${h} .history=${history.get(h.instance) ?? {}}></hl-host-card>`)}</div>`;
+        }, { empty: (h) => h.length === 0, emptyText: 'No hosts yet. Add node_exporter or hlmon exporter targets to scrape_configs in hlmon.yml.', label: 'Loading hosts' })}
+      </section>`;
+  }
+}
+
+/** Puts a range series on a fixed grid of `n` steps from `startMs`, with nulls where there is no point. */
+export function alignValues(s: PromSeries, startMs: number, stepS: number, n: number): (number | null)[] {
+  const out: (number | null)[] = new Array(Math.round(n)).fill(null);
+  for (const [t, v] of s.values) {
+    const i = Math.round((t * 1000 - startMs) / (stepS * 1000));
+    const x = Number(v);
+    if (i >= 0 && i < out.length && Number.isFinite(x)) out[i] = x;
+  }
+  return out;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'page-overview': PageOverview;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The shapes of the REST API's answers as the UI reads them. Hosts and containers mirror @hlmon/api's
+ * types; checks, silences and users are the shapes docs/webui.md asks the API to implement.
+ */
+
+/** GET /api/v1/hosts → { hosts: HostSummary[] }. */
+export interface HostSummary {
+  readonly instance: string;
+  readonly job: string;
+  readonly up: boolean;
+  readonly lastSeenMs: number | null;
+  readonly stateAtMs: number | null;
+  readonly hostname: string | null;
+  readonly os: string | null;
+  readonly kernel: string | null;
+  readonly arch: string | null;
+  readonly uptimeSeconds: number | null;
+  readonly cpuCores: number | null;
+  readonly cpuUsedPercent: number | null;
+  readonly load1: number | null;
+  readonly memoryTotalBytes: number | null;
+  readonly memoryUsedPercent: number | null;
+  readonly rootDiskUsedPercent: number | null;
+  readonly networkReceiveBytesPerSecond: number | null;
+  readonly networkTransmitBytesPerSecond: number | null;
+}
+
+/** GET /api/v1/hosts/:instance. */
+export interface HostDetail {
+  readonly host: HostSummary;
+  readonly filesystems: { mountpoint: string; device: string; fstype: string; sizeBytes: number | null; availBytes: number | null; usedPercent: number | null }[];
+  readonly interfaces: { device: string; receiveBytesPerSecond: number | null; transmitBytesPerSecond: number | null }[];
+  readonly containers: ContainerSummary[];
+}
+
+/** GET /api/v1/containers → { containers }. */
+export interface ContainerSummary {
+  readonly instance: string;
+  readonly job: string;
+  readonly name: string;
+  readonly image: string | null;
+  readonly cpuPercent: number | null;
+  readonly memoryBytes: number | null;
+  readonly memoryLimitBytes: number | null;
+  readonly networkReceiveBytesPerSecond: number | null;
+  readonly networkTransmitBytesPerSecond: number | null;
+  readonly lastSeenMs: number | null;
+}
+
+/** An alert of GET /prometheus/api/v1/alerts. */
+export interface PromAlert {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly state: 'firing' | 'pending' | 'inactive';
+  readonly activeAt?: string;
+  readonly value?: string;
+}
+
+/** A silence of GET /api/v1/silences → { silences } (Alertmanager's shape, expected). */
+export interface Silence {
+  readonly id: string;
+  readonly matchers: { name: string; value: string; isRegex: boolean; isEqual?: boolean }[];
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly createdBy: string;
+  readonly comment: string;
+  readonly status: { state: 'active' | 'pending' | 'expired' };
+}
+
+/** A user of GET /api/v1/users → { users } (expected). */
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly role: 'viewer' | 'editor' | 'admin';
+}
