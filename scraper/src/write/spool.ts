@@ -59,12 +59,14 @@ export function decodePayload(payload: Buffer): SampleBatch {
     if (!l) { l = Labels.fromKey(k); cache.set(k, l); }
     return l;
   });
-  const t = new Array<number>(n);
-  const v = new Array<number>(n);
+  // Arrays are filled by push: V8 canonicalises NaN payloads in holey double arrays (new Array(n)),
+  // which would turn staleness markers into ordinary NaNs.
+  const t: number[] = [];
+  const v: number[] = [];
   let o = 4 + hl;
-  for (let i = 0; i < n; i++, o += 8) t[i] = body.readDoubleLE(o);
-  for (let i = 0; i < n; i++, o += 8) v[i] = body.readDoubleLE(o);
-  for (let i = 0; i < n; i++, o++) if (body[o] === 1) v[i] = STALE_NAN;
+  const staleAt = o + 16 * n;
+  for (let i = 0; i < n; i++, o += 8) t.push(body.readDoubleLE(o));
+  for (let i = 0; i < n; i++, o += 8) v.push(body[staleAt + i] === 1 ? STALE_NAN : body.readDoubleLE(o));
   return { labels, t, v };
 }
 

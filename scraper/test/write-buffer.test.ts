@@ -1,0 +1,136 @@
+import { expect } from 'chai';
+import { appendFile, mkdtemp, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Labels, STALE_NAN, systemClock } from '@hlmon/model';
+import { type SampleBatch, Spool, WriteBuffer } from '@hlmon/scraper';
+import { SwitchableStore } from './helpers/memory-appender.js';
+
+const series = Labels.from({ __name__: 'm', job: 'j' });
+
+/** Batch `i` holds `n` samples at t = i*1000 + k. */
+function batch(i: number, n = 10): SampleBatch {
+  const b: SampleBatch = { labels: [], t: [], v: [] };
+  for (let k = 0; k < n; k++) { b.labels.push(series.with('k', String(k))); b.t.push(i * 1000 + k); b.v.push(i); }
+  return b;
+}
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!cond()) throw new Error(`timed out waiting for ${what}`);
+}
+
+async function setup(opts: { maxBufferedSamples?: number } = {}): Promise<{ dir: string; store: SwitchableStore; buffer: WriteBuffer }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+  const store = new SwitchableStore();
+  const buffer = new WriteBuffer({ appender: store.appender, spool: await Spool.open(dir), clock: systemClock, retryDelayMs: 5, spoolFlushMs: 5, ...opts });
+  return { dir, store, buffer };
+}
+
+function timestamps(store: SwitchableStore): number[] {
+  return store.committed.map((s) => s.t);
+}
+
+function expectedTimestamps(batches: number, n = 10): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < batches; i++) for (let k = 0; k < n; k++) out.push(i * 1000 + k);
+  return out;
+}
+
+describe('write buffer and spool', () => {
+  it('commits batches in order while the store is up', async () => {
+    const { store, buffer } = await setup();
+    buffer.start();
+    for (let i = 0; i < 5; i++) buffer.write(batch(i));
+    await until(() => store.committed.length === 50, 'commits');
+    await buffer.stop();
+    expect(timestamps(store)).to.deep.equal(expectedTimestamps(5));
+  });
+
+  it('holds samples in memory during an outage and writes each exactly once when the store returns', async () => {
+    const { store, buffer } = await setup();
+    store.down = true;
+    buffer.start();
+    for (let i = 0; i < 5; i++) buffer.write(batch(i));
+    await until(() => buffer.stats.writeErrors >= 3, 'failed commits');
+    expect(buffer.stats.bufferedSamples).to.equal(50);
+    store.down = false;
+    await until(() => store.committed.length === 50, 'replay');
+    await buffer.stop();
+    expect(timestamps(store)).to.deep.equal(expectedTimestamps(5));
+  });
+
+  it('spills beyond the memory bound to the spool and replays memory, then spool, in order', async () => {
+    const { store, buffer } = await setup({ maxBufferedSamples: 20 });
+    store.down = true;
+    buffer.start();
+    for (let i = 0; i < 8; i++) buffer.write(batch(i));
+    await until(() => buffer.stats.spoolBytes > 0, 'spool writes');
+    expect(buffer.stats.spooledSamples).to.equal(60);
+    store.down = false;
+    await until(() => store.committed.length === 80, 'replay');
+    await buffer.stop();
+    expect(timestamps(store)).to.deep.equal(expectedTimestamps(8));
+    expect(buffer.stats.spoolBytes).to.equal(0);
+  });
+
+  it('spools everything on stop during an outage and a new run replays it before new samples', async () => {
+    const { dir, store, buffer } = await setup({ maxBufferedSamples: 20 });
+    store.down = true;
+    buffer.start();
+    for (let i = 0; i < 6; i++) buffer.write(batch(i));
+    await until(() => buffer.stats.writeErrors >= 1, 'a failed commit');
+    await buffer.stop(50);
+    expect(store.committed).to.have.length(0);
+
+    store.down = false;
+    const next = new WriteBuffer({ appender: store.appender, spool: await Spool.open(dir), clock: systemClock, retryDelayMs: 5, spoolFlushMs: 5 });
+    next.write(batch(6));
+    next.start();
+    await until(() => store.committed.length === 70, 'replay after restart');
+    await next.stop();
+    expect(timestamps(store)).to.deep.equal(expectedTimestamps(7));
+    expect((await readdir(dir)).filter((f) => f.endsWith('.spool'))).to.deep.equal([]);
+  });
+
+  it('keeps staleness markers through the spool', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+    const spool = await Spool.open(dir);
+    await spool.append([{ labels: [series], t: [1], v: [STALE_NAN] }]);
+    const rec = await (await Spool.open(dir)).peek();
+    expect(rec!.batch.v.length).to.equal(1);
+    expect(Number.isNaN(rec!.batch.v[0])).to.equal(true);
+    const store = new SwitchableStore();
+    const app = store.appender();
+    app.append(rec!.batch.labels[0]!, rec!.batch.t[0]!, rec!.batch.v[0]!);
+    await app.commit();
+    expect(store.committed[0]!.stale).to.equal(true);
+  });
+
+  it('drops a torn record at the end of a segment and keeps the records before it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+    const spool = await Spool.open(dir);
+    await spool.append([batch(0), batch(1)]);
+    const [segment] = (await readdir(dir)).filter((f) => f.endsWith('.spool'));
+    // A crash in the middle of a write leaves a length prefix without its payload.
+    await appendFile(path.join(dir, segment!), Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 5]));
+    const reopened = await Spool.open(dir);
+    const got: number[] = [];
+    for (let rec = await reopened.peek(); rec; rec = await reopened.peek()) {
+      got.push(rec.batch.v[0]!);
+      await reopened.ack(rec.position);
+    }
+    expect(got).to.deep.equal([0, 1]);
+    expect(reopened.empty).to.equal(true);
+  });
+
+  it('does not replay records acknowledged before a restart', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+    const spool = await Spool.open(dir);
+    await spool.append([batch(0), batch(1), batch(2)]);
+    const first = await spool.peek();
+    await spool.ack(first!.position);
+    const reopened = await Spool.open(dir);
+    expect((await reopened.peek())!.batch.v[0]).to.equal(1);
+  });
+});
