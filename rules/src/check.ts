@@ -1,5 +1,6 @@
 /** `hlmon rules check FILES`: loads and validates rule files, reporting every error with file:line:column. */
 import { readFile } from 'node:fs/promises';
+import { parseExpr } from '@hlmon/query';
 import { formatRuleFileError, parseRuleFile, type ExprValidator, type RuleFileError, type RuleGroupSpec } from './rulefmt.js';
 
 /** Options for checking rule files. */
@@ -14,16 +15,12 @@ export interface CheckResult {
   readonly groups: RuleGroupSpec[];
 }
 
-/** The PromQL validator from @hlmon/query (its `parseExpr`), loaded lazily so rules builds without it. */
-export async function defaultExprValidator(): Promise<ExprValidator | undefined> {
-  const q = (await import('@hlmon/query')) as Record<string, unknown>;
-  const parse = q['parseExpr'];
-  return typeof parse === 'function' ? (expr) => { parse(expr); } : undefined;
-}
+/** The PromQL validator from @hlmon/query. */
+export const defaultExprValidator: ExprValidator = (expr) => { parseExpr(expr); };
 
 /** Loads and validates every file; unreadable files are errors too, never exceptions. */
 export async function checkRuleFiles(paths: readonly string[], opts: CheckOptions = {}): Promise<CheckResult> {
-  const validateExpr = opts.validateExpr ?? (await defaultExprValidator());
+  const validateExpr = opts.validateExpr ?? defaultExprValidator;
   const errors: RuleFileError[] = [];
   const groups: RuleGroupSpec[] = [];
   for (const file of paths) {

@@ -33,3 +33,6 @@ export * from './alerting/dispatcher.js';
 export * from './notifiers/notifier.js';
 export * from './notifiers/registry.js';
 export type { FetchFn } from './notifiers/http.js';
+export * from './persistence/migrations.js';
+export * from './persistence/sql-persistence.js';
+export * from './ruletest.js';

@@ -119,10 +119,15 @@ export function parseRuleFile(text: string, file: string, validateExpr?: ExprVal
     const rulesNode = fields.get('rules');
     if (rulesNode && !isNull(rulesNode)) {
       if (!isSeq(rulesNode)) err(rulesNode, '"rules" must be a list');
-      else for (const r of rulesNode.items as YamlNode[]) {
-        const rule = parseRule(r, err, at, validateExpr);
+      else (rulesNode.items as YamlNode[]).forEach((r, idx) => {
+        // Prometheus prefixes rule errors with the group, the 1-based rule index and the rule name.
+        const ruleErr: ErrFn = (node, message) => {
+          const nm = isMap(r) ? ((r as YAMLMap).get('alert') ?? (r as YAMLMap).get('record') ?? '') : '';
+          err(node, `group ${JSON.stringify(name)}, rule ${idx + 1}, ${JSON.stringify(String(nm))}: ${message}`);
+        };
+        const rule = parseRule(r, ruleErr, at, validateExpr);
         if (rule) rules.push(rule);
-      }
+      });
     }
     groups.push({ name, file, intervalMs, queryOffsetMs, limit, labels: labels.values, rules, pos });
   }
