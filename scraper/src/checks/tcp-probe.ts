@@ -61,8 +61,9 @@ async function dialogue(socket: net.Socket, steps: NonNullable<CheckConfig['tcp'
   for (const step of steps) {
     if (step.expect) {
       while (!step.expect.test(received)) {
-        if (closed) return `connection closed before the answer matched ${String(step.expect)}`;
+        // The timeout destroys the socket, so check it first to report the timeout, not the close.
         if (signal.aborted) throw new Error('aborted');
+        if (closed) return `connection closed before the answer matched ${String(step.expect)}`;
         await new Promise<void>((r) => waiters.push(r));
       }
       // Consume up to the match so the next step sees only what follows.
