@@ -108,5 +108,7 @@ export function goTimeString(unixSeconds: number): string {
 export function humanizeTimestamp(input: unknown): string {
   const v = toFloat(input);
   if (!Number.isFinite(v)) return g4(v);
-  return goTimeString(v);
+  // Prometheus goes through model.TimeFromUnixNano, which keeps whole milliseconds (truncating toward zero).
+  const ms = Number(BigInt(Math.trunc(v * 1e9)) / 1_000_000n);
+  return goTimeString(ms / 1000);
 }
