@@ -157,7 +157,7 @@ describe('tcp checks', () => {
       expect(ok.error).to.equal('');
       const bad = await runCheck(`{ name: ssh, type: tcp, target: "127.0.0.1:${port}", timeout: 500ms, tcp: { query_response: [{ expect: "^220 " }] } }`);
       expect(bad.error).to.equal('timeout: no answer within 500ms');
-      expect(bad.sink.value('probe_failed_due_to_regex')).to.equal(1);
+      expect(bad.sink.value('probe_success')).to.equal(0);
     } finally {
       server.close();
     }
