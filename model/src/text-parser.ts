@@ -145,6 +145,8 @@ export class TextParser {
     const s = this.src;
     const list: Label[] = [{ name: METRIC_NAME, value: s.slice(this.start, this.nameEnd) }];
     const offs = this.offs;
+    // Insertion sort is quadratic; a hostile target could send thousands of labels on one line.
+    if (this.nLabels > 32) return this.labelsSorted(list);
     for (let k = 0; k < this.nLabels * 4; k += 4) {
       const raw = s.slice(offs[k + 2]!, offs[k + 3]!);
       const value = raw.indexOf('\\') >= 0 ? unescape(raw, true) : raw;
@@ -167,6 +169,21 @@ export class TextParser {
       if (l.value === '') { nonEmpty = list.filter((x) => x.value !== ''); break; }
     }
     return Labels.fromSortedUnchecked(nonEmpty);
+  }
+
+  /** `labels()` for long label lists: a library sort, then a duplicate check between neighbours. */
+  private labelsSorted(list: Label[]): Labels {
+    for (const l of this.labelPairs()) list.push(l);
+    const nameStart = new Map<string, number>();
+    for (let k = 0; k < this.nLabels * 4; k += 4) nameStart.set(this.src.slice(this.offs[k]!, this.offs[k + 1]!), this.offs[k]!);
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (let i = 1; i < list.length; i++) {
+      if (list[i]!.name === list[i - 1]!.name) {
+        const name = list[i]!.name;
+        throw ParseError.at(this.src, nameStart.get(name) ?? this.start, `duplicate label name ${JSON.stringify(name)} in series ${JSON.stringify(excerpt(this.series()))}`);
+      }
+    }
+    return Labels.fromSortedUnchecked(list.filter((l) => l.value !== ''));
   }
 
   /**
