@@ -219,6 +219,8 @@ export class WriteBuffer implements SampleSink {
   }
 
   private sleep(ms: number): Promise<void> {
+    // stop() may have called wake() while the loop was busy, before this sleep began.
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       // Only the commit loop sleeps, so one wake-up function is enough.
       const done = (): void => {
