@@ -70,7 +70,10 @@ export function parseTimeInterval(raw: Record<string, unknown>, where = 'time_in
     if (/^\d+$/.test(s) && base === 1) return Number(s);
     throw new TimeIntervalError(`${where}.${field}: unknown value ${JSON.stringify(s)}`);
   };
-  const weekdays = parseRanges(raw['weekdays'], `${where}.weekdays`, named(WEEKDAYS, 'weekdays', 0), () => {});
+  const weekdays = parseRanges(raw['weekdays'], `${where}.weekdays`, named(WEEKDAYS, 'weekdays', 0), (r) => {
+    // Weeks start on Sunday, as in Alertmanager, so `saturday:sunday` is an error: list the days instead.
+    if (r.start > r.end) throw new TimeIntervalError(`${where}.weekdays: start day ${WEEKDAYS[r.start]} is after end day ${WEEKDAYS[r.end]}`);
+  });
   const months = parseRanges(raw['months'], `${where}.months`, named(MONTHS, 'months', 1), (r) => {
     if (r.start < 1 || r.end > 12 || r.start > r.end) throw new TimeIntervalError(`${where}.months: invalid range ${r.start}:${r.end}`);
   });
