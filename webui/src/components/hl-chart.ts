@@ -37,7 +37,7 @@ interface ChartSeries {
 export class HlChart extends LitElement {
   static override styles = [shared, css`
     :host { min-width: 0; }
-    .plot { min-height: 220px; }
+    .plot.off { visibility: hidden; height: 0 !important; min-height: 0 !important; overflow: hidden; }
     header { display: flex; justify-content: space-between; gap: .5rem; align-items: baseline; }
     header small { color: var(--hl-muted); }
   `];
@@ -85,7 +85,8 @@ export class HlChart extends LitElement {
     this.controller?.abort();
     const ac = (this.controller = new AbortController());
     await this.updateComplete;
-    const width = this.plot?.clientWidth || this.clientWidth || 600;
+    // The plot keeps its width while hidden (visibility, not display), so the step is known before the first draw.
+    const width = this.plot?.clientWidth || 600;
     const step = stepSecondsFor(this.startMs, this.endMs, width, this.minStepSeconds);
     // A rate window of at least four scrapes and never shorter than one step, like Grafana's $__rate_interval.
     const rateWindow = `${Math.max(4 * this.minStepSeconds, step + this.minStepSeconds)}s`;
@@ -173,7 +174,7 @@ export class HlChart extends LitElement {
       ${this.status === 'pending' ? loadingState(`Loading ${this.heading}`) : ''}
       ${this.status === 'error' ? errorState(this.error!, () => void this.reload()) : ''}
       ${this.status === 'empty' ? html`<p class="state" role="status">No data in this range.</p>` : ''}
-      <div class="plot" role="img" aria-label=${label} ?hidden=${this.status !== 'ready'} style="min-height:${this.heightPx}px"></div>
+      <div class="plot ${this.status === 'ready' ? '' : 'off'}" role="img" aria-label=${label} aria-hidden=${this.status === 'ready' ? 'false' : 'true'} style="min-height:${this.heightPx}px"></div>
     </section>`;
   }
 }

@@ -129,3 +129,31 @@ export function* generateHosts(hosts: readonly HostSpec[], startMs: number, endM
 export function seriesPerHost(containers: number): number {
   return hostSeries({ instance: 'x', hostname: 'x', containers }, 0).series.length + 1;
 }
+
+/** An uptime check to generate: blackbox_exporter's series as the scraper writes them for `checks:`. */
+export interface CheckSpec {
+  readonly check: string;
+  readonly instance: string;
+  /** Fails when this returns true for a scrape time. */
+  readonly failsAt?: (tMs: number) => boolean;
+  /** Certificate expiry (ms) for TLS targets. */
+  readonly certExpiresMs?: number;
+}
+
+/** Samples for checks over [startMs, endMs] every `intervalMs`. */
+export function* generateChecks(checks: readonly CheckSpec[], startMs: number, endMs: number, intervalMs = 30_000): Generator<GeneratedSample> {
+  for (const c of checks) {
+    const base = { job: 'check', check: c.check, instance: c.instance };
+    const success = Labels.from({ __name__: 'probe_success', ...base });
+    const duration = Labels.from({ __name__: 'probe_duration_seconds', ...base });
+    const status = Labels.from({ __name__: 'probe_http_status_code', ...base });
+    const cert = Labels.from({ __name__: 'probe_ssl_earliest_cert_expiry', ...base });
+    for (let t = startMs; t <= endMs; t += intervalMs) {
+      const failed = c.failsAt?.(t) ?? false;
+      yield { labels: success, t, v: failed ? 0 : 1 };
+      yield { labels: duration, t, v: 0.05 + 0.03 * Math.sin(t / 600_000) + (failed ? 1 : 0) };
+      yield { labels: status, t, v: failed ? 503 : 200 };
+      if (c.certExpiresMs !== undefined) yield { labels: cert, t, v: c.certExpiresMs / 1000 };
+    }
+  }
+}

@@ -85,8 +85,18 @@ export async function startPrometheusEngine(samples: Iterable<{ labels: Labels; 
     throw err;
   }
   const call = async (pathAndQuery: string, signal?: AbortSignal): Promise<ApiQueryResult> => {
-    const res = await fetch(url + pathAndQuery, signal ? { signal } : {});
-    const body = (await res.json()) as { status: string; data?: { resultType: string; result: unknown }; errorType?: string; error?: string };
+    let body: { status: string; data?: { resultType: string; result: unknown }; errorType?: string; error?: string };
+    try {
+      const res = await fetch(url + pathAndQuery, signal ? { signal } : {});
+      body = (await res.json()) as typeof body;
+    } catch (err) {
+      // A cancelled request is the client's doing, not a server fault, and is reported as Prometheus would.
+      if (signal?.aborted) {
+        const reason = String((signal.reason as Error)?.message ?? signal.reason);
+        throw new PrometheusQueryError(reason, /timed out/.test(reason) ? 'timeout' : 'canceled');
+      }
+      throw err;
+    }
     if (body.status !== 'success') throw new PrometheusQueryError(body.error ?? 'query failed', (body.errorType ?? 'execution') as PrometheusQueryError['errorType']);
     return convert(body.data!);
   };

@@ -1,0 +1,258 @@
+import { expect } from 'chai';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestServer, WEBUI_DIR, type TestServer } from './support/test-server.js';
+import { generateChecks, generateHosts, type HostSpec, type CheckSpec } from './support/host-data.js';
+
+const MINUTE = 60_000;
+const NOW = Date.now();
+const HOSTS: HostSpec[] = [
+  { instance: 'alpha:9100', hostname: 'alpha', containers: 3, seed: 1 },
+  { instance: 'beta:9100', hostname: 'beta', seed: 2 },
+  { instance: 'gamma:9100', hostname: 'gamma', seed: 3, downFromMs: NOW - 20 * MINUTE },
+];
+const CHECKS: CheckSpec[] = [
+  { check: 'nas-web', instance: 'https://nas.lan', certExpiresMs: NOW + 40 * 86_400_000 },
+  { check: 'router-ssh', instance: 'router.lan:22', failsAt: (t) => Math.floor(t / (7 * MINUTE)) % 5 === 0 },
+];
+const SHOTS = path.resolve(WEBUI_DIR, '..', 'test-output', 'screenshots');
+
+describe('web UI in headless Chromium', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let consoleErrors: string[];
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTestServer(function* () {
+      yield* generateHosts(HOSTS, NOW - 3 * 60 * MINUTE, NOW);
+      yield* generateChecks(CHECKS, NOW - 3 * 60 * MINUTE, NOW);
+    });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function open(urlPath: string, opts: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+    context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 }, colorScheme: opts.colorScheme ?? 'light' });
+    page = await context.newPage();
+    consoleErrors = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.goto(server.url + urlPath);
+    return page;
+  }
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  it('shows every host as a card on the overview, the down one greyed with its last known state', async () => {
+    await open('/');
+    await page.locator('hl-host-card').first().waitFor();
+    await page.locator('hl-sparkline[data-drawn]').first().waitFor();
+    expect(await page.locator('hl-host-card').count()).to.equal(3);
+    const gamma = page.locator('hl-host-card', { hasText: 'gamma' });
+    expect(await gamma.getAttribute('down')).to.not.equal(null);
+    const text = await gamma.locator('a.card').innerText();
+    expect(text).to.match(/last seen 2\dm/);
+    expect(text).to.match(/\d+\.\d %/);
+    await shot('overview');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('puts the firing alert and the checks summary on the overview', async () => {
+    await open('/');
+    await page.locator('hl-alert-list li').first().waitFor();
+    expect(await page.locator('hl-alert-list ul').innerText()).to.contain('HostDown').and.to.contain('gamma:9100');
+    await page.locator('hl-checks-summary li').first().waitFor();
+    expect(await page.locator('hl-checks-summary ul').innerText()).to.contain('nas-web').and.to.contain('router-ssh');
+    expect(await page.locator('hl-heartbeat .b.down').count()).to.be.greaterThan(0);
+  });
+
+  it('filters host cards by the text typed', async () => {
+    await open('/');
+    await page.locator('hl-host-card').first().waitFor();
+    await page.getByPlaceholder('Filter hosts').fill('bet');
+    await page.waitForFunction(() => document.querySelector('hl-app')!.shadowRoot!.querySelector('page-overview')!.shadowRoot!.querySelectorAll('hl-host-card').length === 1);
+    expect(new URL(page.url()).searchParams.get('q')).to.equal('bet');
+  });
+
+  it('draws the host charts from the stored samples, with a step that follows the chart width', async () => {
+    await open('/hosts/alpha%3A9100?range=24h');
+    const cpu = page.locator('hl-chart[heading="CPU by mode"]');
+    await cpu.and(page.locator('[data-drawn]')).waitFor();
+    // The data covers the last 3 of the 24 hours; at about one point per pixel the step is over a minute.
+    const step = Number((await cpu.locator('small').innerText()).replace(/\D/g, ''));
+    const width = await cpu.locator('.plot').evaluate((el) => el.clientWidth);
+    expect(step).to.equal(Math.max(15, Math.ceil(86_400 / width)));
+    expect(Number(await cpu.getAttribute('data-points'))).to.be.greaterThan(0);
+    expect(await cpu.locator('.apexcharts-series path').count()).to.be.greaterThan(0);
+    await page.locator('hl-chart[heading="Temperatures"][data-drawn]').waitFor();
+    await page.locator('hl-containers-table').getByRole('cell', { name: 'cache', exact: true }).waitFor();
+    await shot('host');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('keeps the chosen time range in the URL', async () => {
+    await open('/hosts/beta%3A9100');
+    await page.locator('hl-range-picker select').selectOption('6h');
+    expect(new URL(page.url()).searchParams.get('range')).to.equal('6h');
+    await page.reload();
+    expect(await page.locator('hl-range-picker select').inputValue()).to.equal('6h');
+  });
+
+  it('zooms to the span dragged across a chart', async () => {
+    await open('/hosts/alpha%3A9100?range=1h');
+    const plot = page.locator('hl-chart[heading="Load"][data-drawn] .apexcharts-canvas');
+    await plot.waitFor();
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.4);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForURL(/from=\d+&to=\d+/);
+    const u = new URL(page.url());
+    const spanMs = Number(u.searchParams.get('to')) - Number(u.searchParams.get('from'));
+    expect(spanMs).to.be.within(5 * MINUTE, 30 * MINUTE);
+  });
+
+  it('lists containers of all hosts', async () => {
+    await open('/containers');
+    await page.locator('hl-containers-table tbody tr').first().waitFor();
+    expect(await page.locator('hl-containers-table tbody tr').count()).to.equal(3);
+    await shot('containers');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('shows target health per job', async () => {
+    await open('/targets');
+    await page.locator('section[aria-label="Job node"]').waitFor();
+    expect(await page.locator('section[aria-label="Job node"] h2').innerText()).to.contain('2/3 up');
+    await shot('targets');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('completes metric names in Explore and shows the result as a graph and a table', async () => {
+    await open('/explore');
+    const box = page.getByRole('combobox', { name: 'PromQL expression' });
+    await box.click();
+    await page.keyboard.type('node_loa');
+    await page.getByRole('option', { name: 'node_load1', exact: true }).waitFor();
+    await page.keyboard.press('Enter'); // accepts the highlighted suggestion
+    expect(await box.inputValue()).to.equal('node_load1');
+    await page.keyboard.press('Enter'); // runs
+    await page.locator('hl-chart[data-drawn]').waitFor();
+    await shot('explore-graph');
+    await page.getByRole('tab', { name: 'Table' }).click();
+    await page.locator('table[aria-label="Result"] tbody tr').first().waitFor();
+    expect(await page.locator('table[aria-label="Result"] tbody tr').count()).to.equal(2); // gamma is down, so stale
+    expect(new URL(page.url()).searchParams.get('view')).to.equal('table');
+    await shot('explore-table');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('completes label names inside braces', async () => {
+    await open('/explore');
+    await page.getByRole('combobox', { name: 'PromQL expression' }).click();
+    await page.keyboard.type('up{inst');
+    await page.getByRole('option', { name: 'instance' }).waitFor();
+  });
+
+  it('shows checks with uptime, certificate expiry and a response time chart', async () => {
+    await open('/checks');
+    await page.locator('td', { hasText: 'router-ssh' }).waitFor();
+    expect(await page.locator('tbody').innerText()).to.match(/expires in 39d|expires in 40d/);
+    await page.locator('hl-chart[data-drawn]').waitFor();
+    await shot('checks');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('silences an alert from a form prefilled with its labels', async () => {
+    await open('/');
+    await page.locator('hl-alert-list a', { hasText: 'Silence' }).click();
+    await page.getByRole('form', { name: 'New silence' }).waitFor();
+    expect(await page.locator('textarea[name="matchers"]').inputValue()).to.contain('instance="gamma:9100"');
+    await page.locator('input[name="comment"]').fill('replacing the disk');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    await page.locator('section[aria-label="Silences"] td', { hasText: 'replacing the disk' }).waitFor();
+    await shot('alerts');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('shows rule groups with state and health', async () => {
+    await open('/rules');
+    await page.locator('section[aria-label="Group hosts"]').waitFor();
+    expect(await page.locator('section[aria-label="Group hosts"]').innerText()).to.contain('HostDown').and.to.contain('firing');
+    await shot('rules');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('shows settings with the server build and the users', async () => {
+    await open('/settings');
+    await page.locator('section[aria-label="Users"] td', { hasText: 'guest' }).waitFor();
+    expect(await page.locator('section[aria-label="Server"]').innerText()).to.contain('hlmon test');
+    await shot('settings');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('shows the login form', async () => {
+    await open('/login');
+    await page.getByLabel('Password').waitFor();
+    await shot('login');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('switches to the dark theme with the toggle and remembers it', async () => {
+    await open('/');
+    await page.locator('hl-host-card').first().waitFor();
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await bg()).to.equal('rgb(13, 17, 23)');
+    await page.reload();
+    await page.locator('hl-host-card').first().waitFor();
+    expect(await bg()).to.equal('rgb(13, 17, 23)');
+    await shot('overview-dark');
+  });
+
+  it('follows the system dark preference when nothing was chosen', async () => {
+    await open('/hosts/alpha%3A9100', { colorScheme: 'dark' });
+    await page.locator('hl-chart[heading="Memory"][data-drawn]').waitFor();
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).to.equal('rgb(13, 17, 23)');
+    await shot('host-dark');
+  });
+
+  for (const [name, urlPath, ready] of [['overview', '/', 'hl-host-card'], ['host', '/hosts/alpha%3A9100', 'hl-chart[data-drawn]']] as const) {
+    it(`fits the ${name} page into a 375 px wide phone screen`, async () => {
+      await open(urlPath, { viewport: { width: 375, height: 812 } });
+      await page.locator(ready).first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).to.be.at.most(0);
+      await shot(`${name}-phone`);
+      expect(consoleErrors).to.deep.equal([]);
+    });
+  }
+
+  it('says when the connection to the server is lost and when it is back', async () => {
+    await open('/');
+    await page.evaluate(() => localStorage.setItem('hlmon.refreshSeconds', '1'));
+    await page.reload();
+    await page.locator('hl-host-card').first().waitFor();
+    await context.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await page.getByRole('alert').filter({ hasText: 'Connection to the server lost' }).waitFor();
+    await context.unroute('**/api/**');
+    await page.getByRole('status').filter({ hasText: 'Reconnected' }).waitFor();
+  });
+});

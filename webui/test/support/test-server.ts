@@ -1,0 +1,101 @@
+/**
+ * A real hlmon HTTP server for the web UI's tests and benchmark: the Koa app of @hlmon/api with the
+ * Prometheus router and the REST router over a MemoryStorage holding generated host and check data, the
+ * engine being a real Prometheus over the same samples (see prometheus-engine.ts), and the built web UI.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Registry } from 'prom-client';
+import { systemClock, type Clock } from '@hlmon/model';
+import { MemoryStorage } from '@hlmon/query';
+import { createApp, prometheusRouter, restRouter, webuiRouter } from '@hlmon/api';
+import { PrometheusQueryError, parseSimpleSelector, startPrometheusEngine, type PrometheusEngine } from './prometheus-engine.js';
+import { pendingEndpointsRouter } from './pending-endpoints.js';
+import type { GeneratedSample } from './host-data.js';
+
+/** The webui package folder. */
+export const WEBUI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Builds the web UI when dist/ is missing. CI runs `npm run build` before the tests, so this only costs
+ * time on a fresh checkout.
+ */
+export function ensureWebuiBuilt(): string {
+  const dist = path.join(WEBUI_DIR, 'dist');
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    const r = spawnSync(process.execPath, [path.join(WEBUI_DIR, 'scripts', 'build.mjs')], { cwd: WEBUI_DIR, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`webui build failed: ${r.stderr}`);
+  }
+  return dist;
+}
+
+/** A running test server. */
+export interface TestServer {
+  readonly url: string;
+  readonly storage: MemoryStorage;
+  readonly engine: PrometheusEngine;
+  stop(): Promise<void>;
+}
+
+/** Starts the server over the given samples (appended to a MemoryStorage and backfilled into Prometheus). */
+export async function startTestServer(samples: () => Iterable<GeneratedSample>, opts: { clock?: Clock } = {}): Promise<TestServer> {
+  const clock = opts.clock ?? systemClock;
+  const dist = ensureWebuiBuilt();
+  const storage = new MemoryStorage();
+  const app = storage.appender();
+  for (const s of samples()) app.append(s.labels, s.t, s.v);
+  await app.commit();
+  const engine = await startPrometheusEngine(samples());
+  // Alerts as the rules engine will report them, computed from the data: every target whose `up` is 0.
+  const alerts = async () => {
+    const res = await engine.instantQuery('up == 0', clock.now());
+    const list = res.resultType === 'vector' ? res.result : [];
+    return {
+      alerts: list.map((s) => ({
+        labels: { alertname: 'HostDown', severity: 'critical', job: s.labels.get('job'), instance: s.labels.get('instance') },
+        annotations: { summary: `${s.labels.get('instance')} is not answering scrapes` },
+        state: 'firing', activeAt: new Date(clock.now() - 600_000).toISOString(), value: '0e+00',
+      })),
+    };
+  };
+  const rules = async () => ({
+    groups: [{
+      name: 'hosts', file: '/etc/hlmon/rules/hosts.yml', interval: 15, evaluationTime: 0.0021, lastEvaluation: new Date(clock.now() - 5000).toISOString(), limit: 0,
+      rules: [
+        { name: 'HostDown', query: 'up == 0', duration: 60, labels: { severity: 'critical' }, annotations: {}, alerts: [], health: 'ok', evaluationTime: 0.001, lastEvaluation: new Date(clock.now() - 5000).toISOString(), state: (await alerts()).alerts.length ? 'firing' : 'inactive', type: 'alerting' },
+        { name: 'instance:node_cpu:ratio', query: '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', labels: {}, health: 'ok', evaluationTime: 0.0011, lastEvaluation: new Date(clock.now() - 5000).toISOString(), type: 'recording' },
+      ],
+    }],
+  });
+  const koa = createApp({
+    registry: new Registry(),
+    ready: () => true,
+    log: (line) => process.stderr.write(line + '\n'),
+    routers: [
+      prometheusRouter({
+        engine, querier: storage, clock, version: 'test',
+        parseSelector: parseSimpleSelector,
+        formatValue: (v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v)),
+        errorType: (err) => (err instanceof PrometheusQueryError ? err.errorType : undefined),
+        alerts, rules,
+      }),
+      restRouter({ engine, querier: storage, clock }),
+      pendingEndpointsRouter(() => clock.now()),
+      webuiRouter(dist),
+    ],
+  });
+  const server = http.createServer(koa.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url, storage, engine,
+    stop: async () => {
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await engine.stop();
+    },
+  };
+}
