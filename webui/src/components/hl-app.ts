@@ -47,6 +47,7 @@ export class HlApp extends LitElement {
     @media (max-width: 700px) {
       header.top { flex-wrap: wrap; gap: .4rem; padding: .4rem .6rem; }
       nav { order: 3; flex-basis: 100%; }
+      header.top > button { margin-left: auto; }
       main { padding: .6rem; }
     }
   `];

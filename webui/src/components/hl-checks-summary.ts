@@ -16,8 +16,8 @@ import './hl-heartbeat.js';
 export class HlChecksSummary extends LitElement {
   static override styles = [shared, css`
     ul { list-style: none; margin: 0; padding: 0; display: grid; gap: .4rem; }
-    li { display: grid; grid-template-columns: minmax(6rem, 14rem) 1fr 5rem; gap: .6rem; align-items: center; font-size: .85rem; }
-    @media (max-width: 600px) { li { grid-template-columns: 1fr 4rem; } hl-heartbeat { grid-column: 1 / -1; grid-row: 2; } }
+    li { display: grid; grid-template-columns: minmax(6rem, 14rem) 1fr 8rem; gap: .6rem; align-items: center; font-size: .85rem; }
+    @media (max-width: 600px) { li { grid-template-columns: 1fr auto; } hl-heartbeat { grid-column: 1 / -1; grid-row: 2; } }
   `];
 
   @property({ attribute: false }) api!: ApiClient;

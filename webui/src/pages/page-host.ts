@@ -33,7 +33,8 @@ export function hostCharts(sel: string): ChartSpec[] {
     { heading: 'CPU by mode', unit: 'percent', stacked: true, queries: [{ expr: `100 * sum by (mode) (rate(node_cpu_seconds_total{${sel},mode!="idle"}[$__rate])) / scalar(count(node_cpu_seconds_total{${sel},mode="idle"}))`, legend: '{{mode}}' }] },
     { heading: 'Load', unit: 'number', queries: [{ expr: `node_load1{${sel}}`, legend: '1m' }, { expr: `node_load5{${sel}}`, legend: '5m' }, { expr: `node_load15{${sel}}`, legend: '15m' }] },
     { heading: 'Memory', unit: 'bytes', stacked: true, queries: [
-      { expr: `node_memory_MemTotal_bytes{${sel}} - node_memory_MemAvailable_bytes{${sel}}`, legend: 'used' },
+      // Used is what is neither free nor reclaimable cache, so the four parts stack up to the total.
+      { expr: `node_memory_MemTotal_bytes{${sel}} - node_memory_MemFree_bytes{${sel}} - node_memory_Buffers_bytes{${sel}} - node_memory_Cached_bytes{${sel}}`, legend: 'used' },
       { expr: `node_memory_Cached_bytes{${sel}}`, legend: 'cached' },
       { expr: `node_memory_Buffers_bytes{${sel}}`, legend: 'buffers' },
       { expr: `node_memory_MemFree_bytes{${sel}}`, legend: 'free' },
