@@ -413,7 +413,7 @@ export class TextParser {
         this.findMetaText();
         const t = this.typeAt(this.textStart, this.textEnd);
         if (t === undefined) {
-          throw this.fail(this.textStart, `invalid metric type ${JSON.stringify(excerpt(s.slice(this.textStart, this.textEnd)))}`);
+          throw this.failToken(this.textStart, this.textEnd, `invalid metric type ${JSON.stringify(excerpt(s.slice(this.textStart, this.textEnd)))}`);
         }
         this.mtype = t;
         return 'type';
@@ -503,7 +503,7 @@ export class TextParser {
       }
       const seconds = parseGoFloat(s, tsStart, p);
       if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
-        throw this.fail(tsStart, `invalid timestamp ${JSON.stringify(excerpt(s.slice(tsStart, p)))}`);
+        throw this.failToken(tsStart, p, `invalid timestamp ${JSON.stringify(excerpt(s.slice(tsStart, p)))}`);
       }
       // Rounded rather than truncated as Prometheus does, so that `1.001` is 1001 ms and not 1000.
       this.ts = Math.round(seconds * 1000);
@@ -533,7 +533,7 @@ export class TextParser {
       while (p < n && s.charCodeAt(p) !== SPACE && s.charCodeAt(p) !== LF) p++;
       const v = parseGoFloat(s, start, p);
       if (typeof v !== 'number' || (round === 1 && !Number.isFinite(v))) {
-        throw this.fail(start, `invalid exemplar ${round === 0 ? 'value' : 'timestamp'} ${JSON.stringify(excerpt(s.slice(start, p)))}`);
+        throw this.failToken(start, p, `invalid exemplar ${round === 0 ? 'value' : 'timestamp'} ${JSON.stringify(excerpt(s.slice(start, p)))}`);
       }
     }
     return p;
@@ -601,12 +601,12 @@ export class TextParser {
     this.pos = e + 1;
     if (kind === 'type') {
       const t = s.slice(this.textStart, e);
-      if (!OM_TYPES.has(t)) throw this.fail(this.textStart, `invalid metric type ${JSON.stringify(t)}`);
+      if (!OM_TYPES.has(t)) throw this.failToken(this.textStart, e, `invalid metric type ${JSON.stringify(excerpt(t))}`);
       this.mtype = t as MetricType;
     } else if (kind === 'unit') {
       const m = this.metaName(), u = this.unit();
       if (u !== '' && !(m.length > u.length + 1 && m.endsWith(u) && m.charCodeAt(m.length - u.length - 1) === 95)) {
-        throw this.fail(this.textStart, `unit ${JSON.stringify(u)} not a suffix of metric ${JSON.stringify(m)}`);
+        throw this.failToken(this.textStart, e, `unit ${JSON.stringify(excerpt(u))} not a suffix of metric ${JSON.stringify(m)}`);
       }
     }
     return kind;
@@ -634,7 +634,14 @@ export class TextParser {
     const v = parseGoFloat(this.src, vs, ve);
     if (typeof v === 'number') return v;
     const what = v === INVALID_FLOAT ? 'invalid value' : v === FLOAT_OUT_OF_RANGE ? 'value out of range' : 'bad value';
-    throw this.fail(vs, `${what} ${JSON.stringify(excerpt(this.src.slice(vs, ve)))}`);
+    throw this.failToken(vs, ve, `${what} ${JSON.stringify(excerpt(this.src.slice(vs, ve)))}`);
+  }
+
+  /** A ParseError for the whole token `[p, end)`, quoting the entry up to the token's end. */
+  private failToken(p: number, end: number, message: string): ParseError {
+    const s = this.src;
+    const soFar = s.slice(this.start, Math.min(end, this.start + EXCERPT_CHARS));
+    return ParseError.at(s, p, `${message} while parsing: ${JSON.stringify(soFar)}`);
   }
 
   /** A ParseError at `p` in the style of Prometheus: what was expected, what was found, the entry so far. */

@@ -204,7 +204,7 @@ describe('TextParser, Prometheus text format 0.0.4', () => {
     });
 
     it('quotes the entry parsed so far in the message, as Prometheus does', () => {
-      expectParseError('go_goroutines{a="b"} x1\n', 'prometheus', 1, 22, 'while parsing: "go_goroutines{a=\\"b\\"} x"');
+      expectParseError('go_goroutines{a="b"} x1\n', 'prometheus', 1, 22, 'invalid value "x1" while parsing: "go_goroutines{a=\\"b\\"} x1"');
     });
 
     it('keeps throwing the same error after a failure', () => {
