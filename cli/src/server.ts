@@ -44,13 +44,32 @@ export function parseListenAddress(listen: string): { host: string; port: number
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-/** Starts the database, migrates it and serves HTTP. Rejects with a one-line cause on failure. */
+/**
+ * Listens first (answering 503 "starting" until the database is ready, so a port conflict fails fast and a
+ * slow first start of the embedded database is visible), then opens and migrates the database and serves
+ * the app. Rejects with a one-line cause on failure.
+ */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log;
   const { host, port } = parseListenAddress(opts.listen);
-  const store = await openStore(opts.databaseUrl ? { url: opts.databaseUrl } : { dataDir: opts.dataDir });
-  const closers: (() => Promise<void>)[] = [() => store.close()];
+  let handler: http.RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'text/plain' });
+    res.end('hlmon is starting.\n');
+  };
+  const server = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot listen on ${opts.listen}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`, { cause: err });
+  });
+  const closers: (() => Promise<void>)[] = [
+    () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  ];
+  const closeAll = async () => { for (const c of closers) await c().catch((err) => log.warn('stop failed', { err })); };
   try {
+    const store = await openStore(opts.databaseUrl ? { url: opts.databaseUrl } : { dataDir: opts.dataDir });
+    closers.push(() => store.close());
     log.info('database opened', { engine: store.engine, url: redactUrl(store.url) });
     const { applied } = await store.migrate();
     if (applied.length > 0) log.info('migrations applied', { migrations: applied.join(',') });
@@ -67,26 +86,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       },
       log: (line) => log.error(line),
     });
-    const server = http.createServer(app.callback());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => { server.off('error', reject); resolve(); });
-    }).catch((err: NodeJS.ErrnoException) => {
-      throw new Error(`cannot listen on ${opts.listen}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`, { cause: err });
-    });
-    closers.unshift(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+    handler = app.callback();
     const addr = server.address() as AddressInfo;
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     const url = `http://${shownHost}:${addr.port}`;
 
     let stopped: Promise<void> | undefined;
-    return {
-      url,
-      store,
-      stop: () => (stopped ??= (async () => { for (const c of closers) await c().catch((err) => log.warn('stop failed', { err })); })()),
-    };
+    return { url, store, stop: () => (stopped ??= closeAll()) };
   } catch (err) {
-    for (const c of closers) await c().catch(() => {});
+    await closeAll();
     throw err;
   }
 }

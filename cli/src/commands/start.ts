@@ -23,13 +23,27 @@ function makeServerCommand(name: 'start' | 'server', summary: string, usage: str
       const { values } = parse(argv, options);
       if (name === 'server' && !str(values, 'config')) throw new UsageError('server needs --config FILE');
       const log = createLogger({ component: name });
+      const configFile = str(values, 'config');
+      let config: HlmonConfig | undefined;
+      if (configFile) {
+        const result = await loadConfigFile(configFile);
+        if (result.errors) {
+          for (const e of result.errors) process.stderr.write(`${formatConfigError(e)}\n`);
+          process.stderr.write(`hlmon ${name}: ${configFile} has ${result.errors.length} error(s); not starting\n`);
+          return 1;
+        }
+        config = result.config;
+      }
+      // Flags win over the environment, which wins over the config file.
+      const dataDir = path.resolve(str(values, 'data-dir') ?? config?.storage.dataDir ?? 'data');
       const running = await startServer({
-        databaseUrl: str(values, 'database-url') ?? (process.env.HLMON_DATABASE_URL || undefined),
-        dataDir: path.resolve(str(values, 'data-dir')!),
-        listen: str(values, 'listen')!,
+        databaseUrl: str(values, 'database-url') ?? (process.env.HLMON_DATABASE_URL || undefined) ?? config?.storage.url,
+        dataDir,
+        listen: str(values, 'listen') ?? config?.server.listenAddress ?? ':9800',
+        ...(config ? { config } : {}),
         log,
       });
-      const where = running.store.engine === 'pglite' ? `embedded PostgreSQL in ${path.resolve(str(values, 'data-dir')!)}` : 'PostgreSQL';
+      const where = running.store.engine === 'pglite' ? `embedded PostgreSQL in ${dataDir}` : 'PostgreSQL';
       log.info(`hlmon is running at ${running.url} (${where})`);
       process.stdout.write(`hlmon is running at ${running.url} (${where}). Press Ctrl+C to stop.\n`);
       await new Promise<void>((resolve) => {
