@@ -11,6 +11,7 @@ import { Grouper, aggregate } from './aggregations.js';
 import { Signer, isComparison, makeResultLabels, scalarBinop, setOp, vectorBinop, vectorScalarBinop } from './binary.js';
 import { INSTANT_FUNCTIONS } from './functions.js';
 import { RANGE_FUNCTIONS } from './range-functions.js';
+import type { Window } from './range-functions.js';
 import type { RangeSeries, Value, VecElement } from './value.js';
 
 /** State shared by an evaluation and its subquery evaluations. */
@@ -297,23 +298,33 @@ export class Evaluator {
     const fn = RANGE_FUNCTIONS.get(e.func);
     if (!fn) throw new QueryError('bad_data', `function ${JSON.stringify(e.func)} is not supported`);
     const keepName = e.func === 'last_over_time';
+    const paramsAt = this.times.map((_, i) => params.map((p) => p[i]!));
+    const w: Window = { ts: [], vs: [], lo: 0, hi: 0, stepMs: 0, rangeEndMs: 0, rangeMs: arg.rangeMs, params: [] };
     let touched = 0;
     for (const s of arg.series) {
       const labels = keepName ? s.labels : this.dropName(s.labels);
+      const ts = s.ts;
+      w.ts = ts;
+      w.vs = s.vs;
       let lo = 0, hi = 0;
       for (let i = 0; i < this.times.length; i++) {
         const ref = arg.refs[i]!;
         const start = ref - arg.rangeMs;
         // Windows only move forward, except with `@`, where every step has the same window.
-        if (lo > 0 && s.ts[lo - 1]! >= start) lo = 0;
-        while (lo < s.ts.length && s.ts[lo]! < start) lo++;
+        if (lo > 0 && ts[lo - 1]! >= start) lo = 0;
+        while (lo < ts.length && ts[lo]! < start) lo++;
         if (hi < lo) hi = lo;
-        while (hi < s.ts.length && s.ts[hi]! <= ref) hi++;
+        while (hi < ts.length && ts[hi]! <= ref) hi++;
         if (hi <= lo) continue;
         touched += hi - lo;
+        w.lo = lo;
+        w.hi = hi;
+        w.stepMs = this.times[i]!;
+        w.rangeEndMs = ref;
+        w.params = paramsAt[i]!;
         let v: number | undefined;
         try {
-          v = fn({ ts: s.ts, vs: s.vs, lo, hi, stepMs: this.times[i]!, rangeEndMs: ref, rangeMs: arg.rangeMs, params: params.map((p) => p[i]!) });
+          v = fn(w);
         } catch (cause) {
           throw new QueryError('execution', (cause as Error).message, { cause });
         }

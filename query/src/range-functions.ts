@@ -3,19 +3,22 @@
  * Each gets one series' window as parallel arrays [lo, hi) and returns a value or undefined for no output.
  */
 
-/** A window of one series at one step. */
+/**
+ * A window of one series at one step. The evaluator reuses one object for all windows of a call, to spare
+ * the garbage collector; functions must not keep it.
+ */
 export interface Window {
-  readonly ts: readonly number[];
-  readonly vs: readonly number[];
-  readonly lo: number;
-  readonly hi: number;
+  ts: readonly number[];
+  vs: readonly number[];
+  lo: number;
+  hi: number;
   /** The step's evaluation time (ms), before offset and `@`. */
-  readonly stepMs: number;
+  stepMs: number;
   /** The range's end (ms): the step or `@` time minus offset. */
-  readonly rangeEndMs: number;
-  readonly rangeMs: number;
+  rangeEndMs: number;
+  rangeMs: number;
   /** Scalar arguments at this step, in argument order (other than the range vector). */
-  readonly params: readonly number[];
+  params: readonly number[];
 }
 
 /** A function over a window. */
