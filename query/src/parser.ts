@@ -159,7 +159,10 @@ class Builder {
   }
 
   private applyModifier(n: SyntaxNode, target: Expr, set: (t: VectorSelector | { offsetMs: number; at: AtModifier | undefined }) => void): Expr {
+    // In the lezer grammar `offset` and `@` bind looser than binary and unary operators (`a + b @ 5` parses
+    // as `(a + b) @ 5`); in Prometheus they bind to the selector just before them, so descend to it.
     let t: Expr = target;
+    while (t.kind === 'binary' || t.kind === 'unary') t = t.kind === 'binary' ? t.rhs : t.expr;
     if (t.kind === 'matrixSelector') { set(t.selector); return target; }
     if (t.kind === 'vectorSelector' || t.kind === 'subquery') { set(t); return target; }
     return this.fail(n, 'offset and @ modifiers must be preceded by an instant vector selector or range vector selector or a subquery');
