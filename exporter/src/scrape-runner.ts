@@ -49,28 +49,31 @@ export class ScrapeRunner {
     const started = performance.now();
     const out = new MetricWriter();
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
     let ok = true;
     let reason = '';
     try {
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
-      });
-      const outcome = await Promise.race([Promise.resolve().then(() => collector.collect(out, controller.signal)), timeout]);
-      if (outcome === 'timeout') {
-        controller.abort(new Error(`collector ${name} timed out after ${this.timeoutMs} ms`));
-        ok = false;
-        reason = `timed out after ${this.timeoutMs} ms`;
-        // A collector that is still running may keep writing into `out`; dropping it keeps this scrape consistent.
-        return { name, out: new MetricWriter(), ok, seconds: (performance.now() - started) / 1000 };
+      // Called directly, not on a later tick: a synchronous collector (most /proc readers) finishes here,
+      // so its duration is its own and not the sum of everything queued before it.
+      const pending = collector.collect(out, controller.signal);
+      if (pending !== undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+        });
+        const outcome = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+        if (outcome === 'timeout') {
+          controller.abort(new Error(`collector ${name} timed out after ${this.timeoutMs} ms`));
+          // A collector that is still running may keep writing into `out`; a fresh writer keeps this scrape consistent.
+          pending.catch(() => undefined);
+          this.remember(name, false, `timed out after ${this.timeoutMs} ms`);
+          return { name, out: new MetricWriter(), ok: false, seconds: (performance.now() - started) / 1000 };
+        }
       }
     } catch (err) {
       ok = false;
       reason = describe(err);
-    } finally {
-      clearTimeout(timer);
-      this.remember(name, ok, reason);
     }
+    this.remember(name, ok, reason);
     return { name, out, ok, seconds: (performance.now() - started) / 1000 };
   }
 

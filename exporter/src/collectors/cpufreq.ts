@@ -15,7 +15,7 @@ export const cpufreqCollector: CollectorDefinition = {
     let cpus: string[] | undefined;
     return {
       collect(out) {
-        cpus ??= listDir(base).filter((d) => /^cpu\d+$/.test(d));
+        cpus ??= listDir(base).filter((d) => /^cpu\d+$/.test(d) && listDir(`${base}/${d}/cpufreq`).length > 0);
         const gauges: Array<[string, string, string]> = [
           ['cpuinfo_cur_freq', 'node_cpu_frequency_hertz', 'Current cpu thread frequency in hertz.'],
           ['cpuinfo_max_freq', 'node_cpu_frequency_max_hertz', 'Maximum cpu thread frequency in hertz.'],

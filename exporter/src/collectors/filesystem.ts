@@ -1,4 +1,5 @@
 /** The filesystem collector: size, free, avail, files, readonly and device_error per mounted filesystem. */
+import { statfsSync, type StatsFs } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import { readText } from '../host-files.js';
@@ -7,6 +8,13 @@ import { readText } from '../host-files.js';
 export const DEFAULT_MOUNT_POINTS_EXCLUDE = /^\/(dev|proc|run\/credentials\/.+|sys|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
 /** node_exporter 1.5's default `--collector.filesystem.fs-types-exclude`: pseudo filesystems. */
 export const DEFAULT_FS_TYPES_EXCLUDE = /^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$/;
+
+/**
+ * Filesystems whose statfs can block on a server or a user-space daemon. Only these are asked through the
+ * thread pool with a timeout; local filesystems answer statfs from memory and are asked synchronously,
+ * which saves a thread-pool round trip per mount on every scrape.
+ */
+const MAY_HANG_FS_TYPES = /^(nfs4?|cifs|smb3|smbfs|ceph|glusterfs|9p|afs|davfs|sshfs|lustre|gpfs|beegfs|fuse(\..*)?|fuseblk)$/;
 
 /** One line of /proc/mounts. */
 export interface MountEntry {
@@ -48,7 +56,7 @@ export const filesystemCollector: CollectorDefinition = {
     const stuck = new Set<string>();
     const rootfs = ctx.paths.rootfs.replace(/\/+$/, '');
     return {
-      async collect(out, signal) {
+      collect(out, signal) {
         // PID 1's mount table is the host's even when the exporter runs in its own mount namespace.
         let text: string;
         try {
@@ -57,16 +65,43 @@ export const filesystemCollector: CollectorDefinition = {
           text = readText(`${ctx.paths.procfs}/mounts`);
         }
         const seen = new Set<string>();
-        const mounts = parseMounts(text).filter((m) => {
-          const mountPoint = rootfs !== '' && m.mountPoint.startsWith(rootfs) ? m.mountPoint.slice(rootfs.length) || '/' : m.mountPoint;
-          if (ctx.filesystemMountPointsExclude.test(mountPoint) || ctx.filesystemFsTypesExclude.test(m.fsType)) return false;
-          const key = `${m.device}\0${mountPoint}\0${m.fsType}`;
+        // With --path.rootfs, a mount table read from inside a container lists the host's mounts under the
+        // rootfs prefix; the label is the host's path, as node_exporter reports it.
+        const mounts = parseMounts(text).map((m) => (rootfs !== '' && m.mountPoint.startsWith(rootfs + '/')
+          ? { ...m, mountPoint: m.mountPoint.slice(rootfs.length) }
+          : m.mountPoint === rootfs && rootfs !== '' ? { ...m, mountPoint: '/' } : m)).filter((m) => {
+          if (ctx.filesystemMountPointsExclude.test(m.mountPoint) || ctx.filesystemFsTypesExclude.test(m.fsType)) return false;
+          const key = `${m.device}\0${m.mountPoint}\0${m.fsType}`;
           if (seen.has(key)) return false;
           seen.add(key);
           return true;
         });
         const aborted = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
-        const results = await Promise.all(mounts.map(async (m) => {
+        const write = (results: ReadonlyArray<{ m: MountEntry; stats: StatsFs | undefined }>): void => {
+          for (const { m, stats } of results) {
+            const labels = { device: m.device, fstype: m.fsType, mountpoint: m.mountPoint };
+            out.gauge('node_filesystem_device_error', 'Whether an error occurred while getting statistics for the given device.', stats === undefined ? 1 : 0, labels);
+            if (stats === undefined) continue;
+            out.gauge('node_filesystem_size_bytes', 'Filesystem size in bytes.', stats.blocks * stats.bsize, labels);
+            out.gauge('node_filesystem_free_bytes', 'Filesystem free space in bytes.', stats.bfree * stats.bsize, labels);
+            out.gauge('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', stats.bavail * stats.bsize, labels);
+            out.gauge('node_filesystem_files', 'Filesystem total file nodes.', stats.files, labels);
+            out.gauge('node_filesystem_files_free', 'Filesystem total free file nodes.', stats.ffree, labels);
+            out.gauge('node_filesystem_readonly', 'Filesystem read-only status.', m.readOnly ? 1 : 0, labels);
+          }
+        };
+        // Local filesystems are answered synchronously; only when a network filesystem is mounted does this
+        // collector become asynchronous (and then its duration includes waiting for the thread pool).
+        const local = mounts.filter((m) => !MAY_HANG_FS_TYPES.test(m.fsType)).map((m) => {
+          try {
+            return { m, stats: statfsSync(rootfs + m.mountPoint) as StatsFs | undefined };
+          } catch {
+            return { m, stats: undefined };
+          }
+        });
+        const remote = mounts.filter((m) => MAY_HANG_FS_TYPES.test(m.fsType));
+        if (remote.length === 0) return write(local);
+        return Promise.all(remote.map(async (m) => {
           const path = rootfs + m.mountPoint;
           if (stuck.has(path)) return { m, stats: undefined };
           stuck.add(path);
@@ -78,18 +113,7 @@ export const filesystemCollector: CollectorDefinition = {
           } catch {
             return { m, stats: undefined };
           }
-        }));
-        for (const { m, stats } of results) {
-          const labels = { device: m.device, fstype: m.fsType, mountpoint: m.mountPoint };
-          out.gauge('node_filesystem_device_error', 'Whether an error occurred while getting statistics for the given device.', stats === undefined ? 1 : 0, labels);
-          if (stats === undefined) continue;
-          out.gauge('node_filesystem_size_bytes', 'Filesystem size in bytes.', stats.blocks * stats.bsize, labels);
-          out.gauge('node_filesystem_free_bytes', 'Filesystem free space in bytes.', stats.bfree * stats.bsize, labels);
-          out.gauge('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', stats.bavail * stats.bsize, labels);
-          out.gauge('node_filesystem_files', 'Filesystem total file nodes.', stats.files, labels);
-          out.gauge('node_filesystem_files_free', 'Filesystem total free file nodes.', stats.ffree, labels);
-          out.gauge('node_filesystem_readonly', 'Filesystem read-only status.', m.readOnly ? 1 : 0, labels);
-        }
+        })).then((results) => write([...local, ...results]));
       },
     };
   },

@@ -4,9 +4,14 @@
  * systeminformation results are cached because many of its calls spawn processes on these systems.
  */
 import { cpus, uptime } from 'node:os';
-import si from 'systeminformation';
+import type { Systeminformation } from 'systeminformation';
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import { Cached } from '../cached.js';
+
+/** Loads systeminformation on first use: it is large, and on Linux it is never needed on the scrape path. */
+async function si(): Promise<typeof import('systeminformation')> {
+  return (await import('systeminformation')).default;
+}
 
 /** How long systeminformation results are reused; shorter than any sensible scrape interval is pointless. */
 const SI_TTL_MS = 10_000;
@@ -37,7 +42,7 @@ export const portableMeminfoCollector: CollectorDefinition = {
   defaultEnabled: true,
   description: 'Memory totals from systeminformation (non-Linux), in node_memory_*_bytes names.',
   create(ctx: CollectorContext): Collector {
-    const mem = new Cached(() => si.mem(), SI_TTL_MS, ctx.clock);
+    const mem = new Cached<Systeminformation.MemData>(async () => (await si()).mem(), SI_TTL_MS, ctx.clock);
     return {
       async collect(out) {
         const m = await mem.get();
@@ -57,7 +62,7 @@ export const portableFilesystemCollector: CollectorDefinition = {
   defaultEnabled: true,
   description: 'Filesystem sizes from systeminformation (non-Linux).',
   create(ctx: CollectorContext): Collector {
-    const fs = new Cached(() => si.fsSize(), SI_TTL_MS, ctx.clock);
+    const fs = new Cached<Systeminformation.FsSizeData[]>(async () => (await si()).fsSize(), SI_TTL_MS, ctx.clock);
     return {
       async collect(out) {
         for (const f of await fs.get()) {
@@ -80,7 +85,7 @@ export const portableNetdevCollector: CollectorDefinition = {
   defaultEnabled: true,
   description: 'Network interface counters from systeminformation (non-Linux).',
   create(ctx: CollectorContext): Collector {
-    const stats = new Cached(() => si.networkStats('*'), SI_TTL_MS, ctx.clock);
+    const stats = new Cached<Systeminformation.NetworkStatsData[]>(async () => (await si()).networkStats('*'), SI_TTL_MS, ctx.clock);
     return {
       async collect(out) {
         for (const s of await stats.get()) {
@@ -118,7 +123,7 @@ export const portableOsCollector: CollectorDefinition = {
   defaultEnabled: true,
   description: 'Operating system name and version from systeminformation (non-Linux), cached.',
   create(ctx: CollectorContext): Collector {
-    const info = new Cached(() => si.osInfo(), 3_600_000, ctx.clock);
+    const info = new Cached<Systeminformation.OsData>(async () => (await si()).osInfo(), 3_600_000, ctx.clock);
     return {
       async collect(out) {
         const o = await info.get();

@@ -1,12 +1,13 @@
 /** The systemd collector: unit states via systemctl (off by default, as in node_exporter). */
-import { execFile } from 'node:child_process';
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 
 const STATES = ['activating', 'active', 'deactivating', 'failed', 'inactive'] as const;
 /** node_exporter 1.5's default `--collector.systemd.unit-exclude`. */
 const UNIT_EXCLUDE = /^.+\.(automount|device|mount|scope|slice)$/;
 
-function run(args: string[], signal: AbortSignal): Promise<string> {
+async function run(args: string[], signal: AbortSignal): Promise<string> {
+  // Loaded on use: this collector is off by default and child_process costs memory every exporter would pay.
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     execFile('systemctl', args, { signal, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`systemctl ${args[0]} failed: ${stderr.trim() || err.message}`, { cause: err }));

@@ -1,6 +1,7 @@
 /** The time collector: current time, time zone offset and clock sources. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import { listDir, readOptional } from '../host-files.js';
+import { loadZoneRule, zoneAbbreviation } from '../time-zone.js';
 
 /** The time collector definition. */
 export const timeCollector: CollectorDefinition = {
@@ -9,18 +10,24 @@ export const timeCollector: CollectorDefinition = {
   description: 'Current system time, time zone offset and clock sources.',
   create(ctx: CollectorContext): Collector {
     const base = `${ctx.paths.sysfs}/devices/system/clocksource`;
+    // The zone's rule is read once: a process keeps its time zone for its lifetime, as Go's does.
+    const zoneRule = loadZoneRule(process.env.TZ);
+    // Clock source devices and the available list are fixed by the kernel at boot; only the current one changes.
+    let devices: Array<{ dir: string; device: string; available: string[] }> | undefined;
     return {
       collect(out) {
         const nowMs = ctx.clock.now();
         out.gauge('node_time_seconds', 'System time in seconds since epoch (1970).', nowMs / 1000);
         const date = new Date(nowMs);
-        const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
-        out.gauge('node_time_zone_offset_seconds', 'System time zone offset in seconds.', -date.getTimezoneOffset() * 60, { time_zone: zone });
-        for (const dir of listDir(base)) {
-          const m = /^clocksource(\d+)$/.exec(dir);
-          if (m === null) continue;
-          const device = m[1]!;
-          for (const clocksource of (readOptional(`${base}/${dir}/available_clocksource`) ?? '').split(/\s+/).filter(Boolean)) {
+        const offsetSeconds = -date.getTimezoneOffset() * 60;
+        out.gauge('node_time_zone_offset_seconds', 'System time zone offset in seconds.', offsetSeconds, { time_zone: zoneAbbreviation(zoneRule, offsetSeconds) });
+        devices ??= listDir(base).filter((d) => /^clocksource\d+$/.test(d)).map((dir) => ({
+          dir,
+          device: dir.slice('clocksource'.length),
+          available: (readOptional(`${base}/${dir}/available_clocksource`) ?? '').split(/\s+/).filter(Boolean),
+        }));
+        for (const { dir, device, available } of devices) {
+          for (const clocksource of available) {
             out.gauge('node_time_clocksource_available_info', "Available clocksources read from '/sys/devices/system/clocksource'.", 1, { clocksource, device });
           }
           const current = readOptional(`${base}/${dir}/current_clocksource`);
