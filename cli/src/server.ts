@@ -7,7 +7,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import { openStore, type Store } from '@hlmon/store';
-import { createApp } from '@hlmon/api';
+import { createApp, prometheusRouter } from '@hlmon/api';
+import { Engine, QueryError, formatPromValue, parseExpr } from '@hlmon/query';
+import { systemClock, type Matcher } from '@hlmon/model';
 import type { HlmonConfig } from '@hlmon/scraper';
 import type { Logger } from './log.js';
 import { redactUrl } from './log.js';
@@ -79,8 +81,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     new Gauge({ name: 'hlmon_build_info', help: 'hlmon build information; the value is always 1.', labelNames: ['version'], registers: [registry] })
       .set({ version: VERSION }, 1);
 
+    const querier = store.querier();
+    const engine = new Engine({ querier });
+    const promApi = prometheusRouter({
+      engine,
+      querier,
+      clock: systemClock,
+      parseSelector,
+      formatValue: formatPromValue,
+      errorType: (err) => (err instanceof QueryError ? err.type : undefined),
+      version: VERSION,
+    });
+
     const app = createApp({
       registry,
+      routers: [promApi],
       ready: async () => {
         try { await store.ping(); return true; } catch { return false; }
       },
@@ -97,4 +112,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await closeAll();
     throw err;
   }
+}
+
+/** Parses a `match[]` selector as Prometheus does: a vector selector with at least one non-empty matcher. */
+function parseSelector(text: string): Matcher[] {
+  const expr = parseExpr(text);
+  if (expr.kind !== 'vectorSelector') throw new Error(`${JSON.stringify(text)} is not a series selector`);
+  if (expr.matchers.every((m) => m.matchesEmpty())) throw new Error('match[] must contain at least one non-empty matcher');
+  return [...expr.matchers];
 }
