@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { Registry } from 'prom-client';
 import { ManualClock, Matcher } from '@hlmon/model';
-import { MemoryStorage } from '@hlmon/query';
+import { Engine, MemoryStorage } from '@hlmon/query';
 import { createApp, restRouter } from '@hlmon/api';
-// The engine stand-in is shared with the web UI's tests; see its header for why it is Prometheus itself.
+// Real Prometheus over the same samples is the oracle for the numbers (shared with the web UI's tests).
 import { startPrometheusEngine, type PrometheusEngine } from '../../webui/test/support/prometheus-engine.js';
 import { generateHosts, type HostSpec } from '../../webui/test/support/host-data.js';
 
@@ -19,28 +19,40 @@ const HOSTS: HostSpec[] = [
 
 describe('REST /api/v1/hosts and /api/v1/containers', function () {
   this.timeout(60_000);
-  let engine: PrometheusEngine;
+  let prometheus: PrometheusEngine;
+  let engine: Engine;
   let storage: MemoryStorage;
   let server: ReturnType<typeof request>;
+  let oracle: ReturnType<typeof request>;
 
   before(async () => {
     storage = new MemoryStorage();
     const samples = [...generateHosts(HOSTS, NOW - 2 * 60 * MINUTE, NOW)];
-    const app = storage.appender();
-    for (const s of samples) app.append(s.labels, s.t, s.v);
-    await app.commit();
-    engine = await startPrometheusEngine(samples);
-    const koa = createApp({
+    const appender = storage.appender();
+    for (const s of samples) appender.append(s.labels, s.t, s.v);
+    await appender.commit();
+    const clock = new ManualClock(NOW);
+    engine = new Engine({ querier: storage, clock });
+    prometheus = await startPrometheusEngine(samples);
+    const app = (e: Engine | PrometheusEngine) => request(createApp({
       registry: new Registry(),
       ready: () => true,
-      routers: [restRouter({ engine, querier: storage, clock: new ManualClock(NOW) })],
+      routers: [restRouter({ engine: e, querier: storage, clock })],
       log: () => {},
-    });
-    server = request(koa.callback());
+    }).callback());
+    server = app(engine);
+    oracle = app(prometheus);
   });
   after(async () => {
-    await engine?.stop();
+    await prometheus?.stop();
   });
+
+  for (const path of ['/api/v1/hosts', '/api/v1/hosts/alpha:9100', '/api/v1/hosts/gamma:9100', '/api/v1/containers']) {
+    it(`answers ${path} with the numbers Prometheus 2.42 computes from the same samples`, async () => {
+      const [ours, theirs] = await Promise.all([server.get(path).expect(200), oracle.get(path).expect(200)]);
+      expectAlike(ours.body, theirs.body, path);
+    });
+  }
 
   async function lastSample(name: string, instance: string, extra: Record<string, string> = {}): Promise<{ t: number; v: number }> {
     const matchers = [new Matcher('=', '__name__', name), new Matcher('=', 'instance', instance)];
@@ -145,3 +157,18 @@ describe('REST /api/v1/hosts and /api/v1/containers', function () {
   });
 });
 
+
+/** Deep equality with a relative tolerance for numbers (the engines may sum in a different order). */
+function expectAlike(a: unknown, b: unknown, where: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    expect(a, where).to.be.closeTo(b, Math.max(1e-9, Math.abs(b) * 1e-9));
+  } else if (Array.isArray(a) && Array.isArray(b)) {
+    expect(a.length, `${where}.length`).to.equal(b.length);
+    a.forEach((x, i) => expectAlike(x, b[i], `${where}[${i}]`));
+  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(a).sort(), where).to.deep.equal(Object.keys(b).sort());
+    for (const k of Object.keys(a)) expectAlike((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
+  } else {
+    expect(a, where).to.equal(b);
+  }
+}

@@ -5,6 +5,7 @@
  */
 import type { Labels } from '@hlmon/model';
 import type { ApiEngine } from '../prometheus/router.js';
+import { ApiError } from '../errors.js';
 
 /** A PromQL string literal for a label value (Go-style escapes, which JSON's are a subset of). */
 export function promString(value: string): string {
@@ -31,6 +32,8 @@ export async function instantVector(engine: ApiEngine, expr: string, timeMs: num
   try {
     res = await engine.instantQuery(expr, timeMs, signal ? { signal } : undefined);
   } catch (err) {
+    // A timeout or a client that went away is not a server fault; anything else is, and keeps its cause.
+    if (signal?.aborted) throw new ApiError(503, 'canceled', `query stopped: ${String((signal.reason as Error)?.message ?? signal.reason)}`, undefined, { cause: err });
     throw new Error(`query ${expr} failed: ${(err as Error).message}`, { cause: err });
   }
   if (res.resultType !== 'vector') throw new Error(`query ${expr} returned ${res.resultType}, expected vector`);

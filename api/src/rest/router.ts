@@ -3,6 +3,7 @@
  * computed with PromQL through the injected engine; the querier is used only to find targets and when
  * they were last seen.
  */
+import { setMaxListeners } from 'node:events';
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { Clock, Querier } from '@hlmon/model';
@@ -90,6 +91,8 @@ function labelValue(v: string | undefined, name: string): string {
 /** Aborts the request's queries when the client goes away or the timeout passes. */
 function requestSignal(ctx: Context, timeoutMs = 30_000): AbortSignal {
   const ac = new AbortController();
+  // One request runs a dozen queries in parallel, each listening on this signal.
+  setMaxListeners(100, ac.signal);
   const timer = setTimeout(() => ac.abort(new Error('query timed out')), timeoutMs);
   timer.unref();
   ctx.req.once('close', () => { if (!ctx.res.writableEnded) ac.abort(new Error('request canceled by client')); });

@@ -104,25 +104,49 @@ function hostSeries(spec: HostSpec, bootSec: number): { up: Labels; series: Seri
   return { up: Labels.from({ __name__: 'up', ...base }), series: s };
 }
 
-/** Samples for the hosts over [startMs, endMs] every `intervalMs`, in time order per series. */
-export function* generateHosts(hosts: readonly HostSpec[], startMs: number, endMs: number, intervalMs = 15_000): Generator<GeneratedSample> {
+/** One series to generate, with everything needed to produce its samples. */
+interface PlannedSeries {
+  readonly labels: Labels;
+  readonly value: (tSec: number) => number;
+  readonly spec: HostSpec;
+  readonly isUp: boolean;
+}
+
+function plan(hosts: readonly HostSpec[], startMs: number): PlannedSeries[] {
+  const out: PlannedSeries[] = [];
   for (const spec of hosts) {
     const { up, series } = hostSeries(spec, Math.floor(startMs / 1000) - 86_400 * 3);
-    // Scrapes of different hosts do not happen at the same millisecond; a fixed offset per host keeps it real.
-    const offset = ((spec.seed ?? 1) * 997) % intervalMs;
-    for (let t = startMs + offset; t <= endMs; t += intervalMs) {
-      const down = spec.downFromMs !== undefined && t >= spec.downFromMs;
-      yield { labels: up, t, v: down ? 0 : 1 };
-    }
-    for (const g of series) {
-      const isLastSeen = g.labels.metricName === 'container_last_seen';
-      for (let t = startMs + offset; t <= endMs; t += intervalMs) {
-        if (spec.downFromMs !== undefined && t >= spec.downFromMs) break;
-        const tSec = (t - startMs) / 1000;
-        yield { labels: g.labels, t, v: isLastSeen ? t / 1000 : g.value(tSec + 86_400) };
-      }
-    }
+    out.push({ labels: up, value: () => 1, spec, isUp: true });
+    for (const g of series) out.push({ labels: g.labels, value: g.value, spec, isUp: false });
   }
+  return out;
+}
+
+function* samplesOf(p: PlannedSeries, startMs: number, endMs: number, intervalMs: number): Generator<GeneratedSample> {
+  // Scrapes of different hosts do not happen at the same millisecond; a fixed offset per host keeps it real.
+  const offset = ((p.spec.seed ?? 1) * 997) % intervalMs;
+  const isLastSeen = p.labels.metricName === 'container_last_seen';
+  for (let t = startMs + offset; t <= endMs; t += intervalMs) {
+    const down = p.spec.downFromMs !== undefined && t >= p.spec.downFromMs;
+    if (p.isUp) { yield { labels: p.labels, t, v: down ? 0 : 1 }; continue; }
+    if (down) break;
+    const tSec = (t - startMs) / 1000;
+    yield { labels: p.labels, t, v: isLastSeen ? t / 1000 : p.value(tSec + 86_400) };
+  }
+}
+
+/** Samples for the hosts over [startMs, endMs] every `intervalMs`, host by host, each series in time order. */
+export function* generateHosts(hosts: readonly HostSpec[], startMs: number, endMs: number, intervalMs = 15_000): Generator<GeneratedSample> {
+  for (const p of plan(hosts, startMs)) yield* samplesOf(p, startMs, endMs, intervalMs);
+}
+
+/**
+ * The same samples grouped by metric name (as OpenMetrics wants its families), so a large data set can be
+ * streamed to promtool without holding it in memory.
+ */
+export function* generateHostsByFamily(hosts: readonly HostSpec[], startMs: number, endMs: number, intervalMs = 15_000): Generator<GeneratedSample> {
+  const planned = plan(hosts, startMs).sort((a, b) => (a.labels.metricName < b.labels.metricName ? -1 : a.labels.metricName > b.labels.metricName ? 1 : 0));
+  for (const p of planned) yield* samplesOf(p, startMs, endMs, intervalMs);
 }
 
 /** How many series one host with `containers` containers has (for the benchmark's table). */

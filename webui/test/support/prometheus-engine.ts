@@ -30,8 +30,12 @@ export interface PrometheusEngine extends ApiEngine {
   stop(): Promise<void>;
 }
 
-/** Writes samples (grouped by series, each series in time order) as OpenMetrics for promtool. */
-export async function writeOpenMetrics(file: string, samples: Iterable<{ labels: Labels; t: number; v: number }>): Promise<number> {
+/**
+ * Writes samples (each series in time order) as OpenMetrics for promtool. With `grouped`, the caller
+ * promises that samples come family by family and they are streamed; otherwise they are grouped in memory.
+ */
+export async function writeOpenMetrics(file: string, samples: Iterable<{ labels: Labels; t: number; v: number }>, opts: { grouped?: boolean } = {}): Promise<number> {
+  if (opts.grouped) return writeGrouped(file, samples);
   // OpenMetrics wants every family's samples together, so samples are grouped by metric name first.
   const byName = new Map<string, string[]>();
   let n = 0;
@@ -54,11 +58,30 @@ export async function writeOpenMetrics(file: string, samples: Iterable<{ labels:
   return n;
 }
 
+async function writeGrouped(file: string, samples: Iterable<{ labels: Labels; t: number; v: number }>): Promise<number> {
+  const out = createWriteStream(file);
+  let n = 0;
+  let family = '';
+  let buf = '';
+  for (const s of samples) {
+    if (isStaleNaN(s.v) || Number.isNaN(s.v)) continue;
+    const name = s.labels.metricName;
+    if (name !== family) { buf += `# TYPE ${name} unknown\n`; family = name; }
+    const pairs = [...s.labels].filter((l) => l.name !== '__name__').map((l) => `${l.name}=${JSON.stringify(l.value)}`);
+    buf += `${name}{${pairs.join(',')}} ${s.v} ${(s.t / 1000).toFixed(3)}\n`;
+    n++;
+    if (buf.length > 1 << 20) { if (!out.write(buf)) await once(out, 'drain'); buf = ''; }
+  }
+  out.end(buf + '# EOF\n');
+  await once(out, 'close');
+  return n;
+}
+
 /** Backfills the samples into a fresh Prometheus and starts it on a free loopback port. */
-export async function startPrometheusEngine(samples: Iterable<{ labels: Labels; t: number; v: number }>): Promise<PrometheusEngine> {
+export async function startPrometheusEngine(samples: Iterable<{ labels: Labels; t: number; v: number }>, opts: { grouped?: boolean } = {}): Promise<PrometheusEngine> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-prom-'));
   const om = path.join(dir, 'data.om');
-  await writeOpenMetrics(om, samples);
+  await writeOpenMetrics(om, samples, opts);
   const backfill = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', om, path.join(dir, 'data')], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (backfill.status !== 0) throw new Error(`promtool backfill failed: ${backfill.stderr || backfill.stdout}`);
   await rm(om);

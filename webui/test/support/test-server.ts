@@ -1,7 +1,7 @@
 /**
  * A real hlmon HTTP server for the web UI's tests and benchmark: the Koa app of @hlmon/api with the
- * Prometheus router and the REST router over a MemoryStorage holding generated host and check data, the
- * engine being a real Prometheus over the same samples (see prometheus-engine.ts), and the built web UI.
+ * Prometheus router and the REST router over a MemoryStorage holding generated host and check data, answered
+ * by hlmon's PromQL engine (or, as a reference, a real Prometheus over the same samples), and the built web UI.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { systemClock, type Clock } from '@hlmon/model';
-import { MemoryStorage } from '@hlmon/query';
+import { Engine, MemoryStorage, QueryError, formatPromValue, parseExpr } from '@hlmon/query';
+import type { ApiEngine } from '@hlmon/api';
 import { createApp, prometheusRouter, restRouter, webuiRouter } from '@hlmon/api';
 import { PrometheusQueryError, parseSimpleSelector, startPrometheusEngine, type PrometheusEngine } from './prometheus-engine.js';
 import { pendingEndpointsRouter } from './pending-endpoints.js';
@@ -37,19 +38,37 @@ export function ensureWebuiBuilt(): string {
 export interface TestServer {
   readonly url: string;
   readonly storage: MemoryStorage;
-  readonly engine: PrometheusEngine;
+  readonly engine: ApiEngine;
   stop(): Promise<void>;
 }
 
 /** Starts the server over the given samples (appended to a MemoryStorage and backfilled into Prometheus). */
-export async function startTestServer(samples: () => Iterable<GeneratedSample>, opts: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(
+  samples: () => Iterable<GeneratedSample>,
+  opts: {
+    clock?: Clock;
+    /** Which PromQL engine answers: hlmon's (default) or a real Prometheus over the same samples (the reference). */
+    engine?: 'hlmon' | 'prometheus';
+    /** The same samples family by family, for backfilling large data sets into Prometheus. */
+    groupedSamples?: () => Iterable<GeneratedSample>;
+  } = {},
+): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
   const dist = ensureWebuiBuilt();
   const storage = new MemoryStorage();
-  const app = storage.appender();
-  for (const s of samples()) app.append(s.labels, s.t, s.v);
+  // Committed in batches so a large data set never sits in one appender's buffer.
+  let app = storage.appender();
+  let buffered = 0;
+  for (const s of samples()) {
+    app.append(s.labels, s.t, s.v);
+    if (++buffered === 500_000) { await app.commit(); app = storage.appender(); buffered = 0; }
+  }
   await app.commit();
-  const engine = await startPrometheusEngine(samples());
+  let prometheus: PrometheusEngine | undefined;
+  if (opts.engine === 'prometheus') {
+    prometheus = opts.groupedSamples ? await startPrometheusEngine(opts.groupedSamples(), { grouped: true }) : await startPrometheusEngine(samples());
+  }
+  const engine: ApiEngine = prometheus ?? new Engine({ querier: storage, clock });
   // Alerts as the rules engine will report them, computed from the data: every target whose `up` is 0.
   const alerts = async () => {
     const res = await engine.instantQuery('up == 0', clock.now());
@@ -78,9 +97,9 @@ export async function startTestServer(samples: () => Iterable<GeneratedSample>, 
     routers: [
       prometheusRouter({
         engine, querier: storage, clock, version: 'test',
-        parseSelector: parseSimpleSelector,
-        formatValue: (v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v)),
-        errorType: (err) => (err instanceof PrometheusQueryError ? err.errorType : undefined),
+        parseSelector: prometheus ? parseSimpleSelector : parseSelector,
+        formatValue: formatPromValue,
+        errorType: (err) => (err instanceof PrometheusQueryError ? err.errorType : err instanceof QueryError ? err.type : undefined),
         alerts, rules,
       }),
       restRouter({ engine, querier: storage, clock }),
@@ -95,7 +114,14 @@ export async function startTestServer(samples: () => Iterable<GeneratedSample>, 
     url, storage, engine,
     stop: async () => {
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
-      await engine.stop();
+      await prometheus?.stop();
     },
   };
+}
+
+/** A series selector's matchers, through hlmon's PromQL parser. */
+function parseSelector(selector: string) {
+  const ast = parseExpr(selector);
+  if (ast.kind !== 'vectorSelector') throw new Error(`not a series selector: ${selector}`);
+  return [...ast.matchers];
 }
