@@ -151,6 +151,11 @@ export class Evaluator {
       const refs = this.times.map((t) => this.refTime(vs.at, t) - vs.offsetMs);
       const raw = await this.select(vs.matchers, refs[0]! - e.rangeMs, refs[refs.length - 1]!);
       const series: RangeSeries[] = [];
+      // Range vectors count the samples they hold, as Prometheus counts samples in memory, rather than each
+      // sample once per window it falls in.
+      let loaded = 0;
+      for (const s of raw) loaded += s.samples.length;
+      this.addSamples(loaded);
       for (const s of raw) {
         const ts: number[] = [], vals: number[] = [];
         // Staleness markers are not samples: range vectors leave them out.
@@ -300,7 +305,6 @@ export class Evaluator {
     const keepName = e.func === 'last_over_time';
     const paramsAt = this.times.map((_, i) => params.map((p) => p[i]!));
     const w: Window = { ts: [], vs: [], lo: 0, hi: 0, stepMs: 0, rangeEndMs: 0, rangeMs: arg.rangeMs, params: [] };
-    let touched = 0;
     for (const s of arg.series) {
       const labels = keepName ? s.labels : this.dropName(s.labels);
       const ts = s.ts;
@@ -316,7 +320,6 @@ export class Evaluator {
         if (hi < lo) hi = lo;
         while (hi < ts.length && ts[hi]! <= ref) hi++;
         if (hi <= lo) continue;
-        touched += hi - lo;
         w.lo = lo;
         w.hi = hi;
         w.stepMs = this.times[i]!;
@@ -330,9 +333,8 @@ export class Evaluator {
         }
         if (v !== undefined) steps[i]!.push({ labels, v, t: this.times[i]! });
       }
-      if (touched > 100000) { this.addSamples(touched); touched = 0; this.checkpoint(); }
+      this.checkpoint();
     }
-    this.addSamples(touched);
     for (const vec of steps) this.unique(vec);
     return { type: 'vector', steps };
   }

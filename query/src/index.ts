@@ -3,7 +3,7 @@ export { Engine } from './engine.js';
 export type { EngineOptions, QueryOptions, QueryResult } from './engine.js';
 export { QueryError } from './errors.js';
 export type { PositionRange, QueryErrorType } from './errors.js';
-export { parseExpr } from './parser.js';
+export { parseExpr, typeOf } from './parser.js';
 export type * from './ast.js';
 export { formatPromValue } from './format.js';
 export { parseDurationMs } from './duration.js';

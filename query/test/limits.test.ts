@@ -89,3 +89,12 @@ describe('engine limits', () => {
     await assert.rejects(engine.rangeQuery('m[5m]', 0, 10, 1), isQueryError('bad_data', /invalid expression type "range vector" for range query/));
   });
 });
+
+describe('sample accounting', () => {
+  it('counts the samples a range vector holds, not each sample once per overlapping window', async () => {
+    // 10 series x 100 samples = 1000 samples loaded; 100 steps with 1h windows would touch ~100,000.
+    const engine = new Engine({ querier: await storageWith(10, 100), maxSamples: 2000 });
+    const r = await engine.rangeQuery('sum(rate(m[1h]))', 0, 1_485_000, 15_000);
+    expect(r.result).to.have.length(1);
+  });
+});
