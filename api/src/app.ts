@@ -27,6 +27,11 @@ export function createApp(deps: AppDeps): Koa {
   const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
 
   app.use(errorHandler(log));
+  // Runs after every router (and their 405 answers): whatever nobody answered is a JSON 404.
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.body == null && ctx.status === 404) throw new ApiError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
+  });
   app.use(securityHeaders);
   app.use(httpMetrics(deps.registry));
 
@@ -52,11 +57,6 @@ export function createApp(deps: AppDeps): Koa {
     app.use(r.routes());
     app.use(r.allowedMethods({ throw: true }));
   }
-  app.use((ctx) => {
-    if (ctx.body === undefined && ctx.status === 404) {
-      throw new ApiError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
-    }
-  });
   return app;
 }
 
