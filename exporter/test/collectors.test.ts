@@ -89,6 +89,30 @@ describe('collectors on fixture /proc and /sys', () => {
     expect(sampleValue(f, 'node_time_seconds')).to.equal(1_700_000_000);
   });
 
+  it('filefd and entropy report allocated handles, their maximum and available entropy', async () => {
+    const f = await scrape(['filefd', 'entropy']);
+    expect(sampleValue(f, 'node_filefd_allocated')).to.equal(1526);
+    expect(sampleValue(f, 'node_filefd_maximum')).to.equal(2466183);
+    expect(sampleValue(f, 'node_entropy_available_bits')).to.equal(256);
+  });
+
+  it('sockstat reports sockets in use and TCP memory in pages and bytes', async () => {
+    const f = await scrape(['sockstat']);
+    expect(sampleValue(f, 'node_sockstat_sockets_used')).to.equal(57);
+    expect(sampleValue(f, 'node_sockstat_TCP_tw')).to.equal(265);
+    expect(sampleValue(f, 'node_sockstat_TCP_mem')).to.equal(1117);
+    expect(sampleValue(f, 'node_sockstat_TCP_mem_bytes')).to.equal(1117 * 4096);
+  });
+
+  it('netstat reports only node_exporter\'s default fields, untyped', async () => {
+    const f = await scrape(['netstat']);
+    expect(sampleValue(f, 'node_netstat_Tcp_CurrEstab')).to.equal(20);
+    expect(sampleValue(f, 'node_netstat_Tcp_InSegs')).to.equal(227947);
+    expect(sampleValue(f, 'node_netstat_Ip6_InOctets')).to.equal(128);
+    expect(f.get('node_netstat_Tcp_InSegs')!.type).to.equal('UNTYPED');
+    expect(f.has('node_netstat_Tcp_RtoMin')).to.equal(false);
+  });
+
   it('reports success and duration for every enabled collector', async () => {
     const f = await scrape(['cpu', 'loadavg']);
     expect(f.get('node_scrape_collector_success')!.metrics.map((m) => [m.labels!.collector, m.value])).to.deep.equal([['cpu', '1'], ['loadavg', '1']]);

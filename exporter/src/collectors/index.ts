@@ -5,15 +5,19 @@ import { cpuCollector } from './cpu.js';
 import { cpufreqCollector } from './cpufreq.js';
 import { diskstatsCollector } from './diskstats.js';
 import { dockerCollector } from './docker.js';
+import { entropyCollector } from './entropy.js';
+import { filefdCollector } from './filefd.js';
 import { filesystemCollector } from './filesystem.js';
 import { hwmonCollector } from './hwmon.js';
 import { loadavgCollector } from './loadavg.js';
 import { meminfoCollector } from './meminfo.js';
 import { netclassCollector } from './netclass.js';
 import { netdevCollector } from './netdev.js';
+import { netstatCollector } from './netstat.js';
 import { osCollector } from './os.js';
 import { PORTABLE_COLLECTORS } from './portable.js';
 import { pressureCollector } from './pressure.js';
+import { sockstatCollector } from './sockstat.js';
 import { statCollector } from './stat.js';
 import { systemdCollector } from './systemd.js';
 import { textfileCollector } from './textfile.js';
@@ -24,8 +28,9 @@ import { vmstatCollector } from './vmstat.js';
 
 /** Collectors that read /proc and /sys; Linux only. */
 const LINUX_ONLY: readonly CollectorDefinition[] = [
-  conntrackCollector, cpuCollector, cpufreqCollector, diskstatsCollector, filesystemCollector, hwmonCollector, meminfoCollector,
-  netclassCollector, netdevCollector, osCollector, pressureCollector, statCollector, systemdCollector, thermalZoneCollector, vmstatCollector,
+  conntrackCollector, cpuCollector, cpufreqCollector, diskstatsCollector, entropyCollector, filefdCollector, filesystemCollector, hwmonCollector,
+  meminfoCollector, netclassCollector, netdevCollector, netstatCollector, osCollector, pressureCollector, sockstatCollector, statCollector,
+  systemdCollector, thermalZoneCollector, vmstatCollector,
 ];
 
 /** Collectors that work on every platform. */
