@@ -65,6 +65,8 @@ export class HlChart extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hl-theme-change', this.onTheme);
+    // Start fetching the chart library now, in parallel with the data, instead of after the data arrived.
+    void loadApexCharts();
   }
 
   override disconnectedCallback(): void {
@@ -114,7 +116,7 @@ export class HlChart extends LitElement {
       this.markDrawn();
       return;
     }
-    const { default: ApexCharts } = await import('apexcharts');
+    const ApexCharts = await loadApexCharts();
     if (!this.isConnected || this.chart) return;
     this.chart = new ApexCharts(this.plot, this.options());
     await this.chart.render();
@@ -177,6 +179,13 @@ export class HlChart extends LitElement {
       <div class="plot ${this.status === 'ready' ? '' : 'off'}" role="img" aria-label=${label} aria-hidden=${this.status === 'ready' ? 'false' : 'true'} style="min-height:${this.heightPx}px"></div>
     </section>`;
   }
+}
+
+/** The chart library, loaded once on first use; a failed load is retried by the next chart. */
+let apexCharts: Promise<typeof import('apexcharts')> | undefined;
+function loadApexCharts(): Promise<typeof import('apexcharts')> {
+  apexCharts ??= import('apexcharts').then((m) => m.default, (err) => { apexCharts = undefined; throw err; });
+  return apexCharts;
 }
 
 function toSeries(s: PromSeries, legend: string | undefined): ChartSeries {

@@ -36,36 +36,30 @@ export class PageOverview extends LitElement {
   @state() private sort: SortKey = (new URLSearchParams(location.search).get('sort') as SortKey) || 'name';
 
   private readonly hosts = new Loader(this, async (signal) => (await this.api.json<{ hosts: HostSummary[] }>('/api/v1/hosts', { signal })).hosts);
-  private readonly history = new Loader(this, (signal) => this.loadHistory(signal));
+  // One loader per sparkline metric, so each row of sparklines appears as soon as its own query is done.
+  private readonly history = {
+    memory: new Loader(this, (signal) => this.loadHistory('100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)', signal)),
+    cpu: new Loader(this, (signal) => this.loadHistory(`100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${2 * HISTORY_STEP_S}s])))`, signal)),
+    network: new Loader(this, (signal) => this.loadHistory(`sum by (instance) (rate(node_network_receive_bytes_total{device!~"lo|veth.*|docker.*|br-.*|virbr.*"}[${2 * HISTORY_STEP_S}s]))`, signal)),
+  };
   private readonly alerts = new Loader(this, async (signal) => (await this.api.prom<{ alerts: PromAlert[] }>('alerts', {}, signal)).alerts);
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('tick') || changed.has('api')) {
       void this.hosts.run();
-      void this.history.run();
+      void this.history.memory.run();
+      void this.history.cpu.run();
+      void this.history.network.run();
       void this.alerts.run();
     }
   }
 
-  private async loadHistory(signal: AbortSignal): Promise<Map<string, HostHistory>> {
+  /** One sparkline metric for every host over the last hour, by instance. */
+  private async loadHistory(expr: string, signal: AbortSignal): Promise<Map<string, (number | null)[]>> {
     const end = Date.now();
     const start = end - HISTORY_MS;
-    const [cpu, memory, network] = await Promise.all([
-      this.api.range('100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))', start, end, HISTORY_STEP_S, signal),
-      this.api.range('100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)', start, end, HISTORY_STEP_S, signal),
-      this.api.range('sum by (instance) (rate(node_network_receive_bytes_total{device!~"lo|veth.*|docker.*|br-.*|virbr.*"}[5m]))', start, end, HISTORY_STEP_S, signal),
-    ]);
-    const out = new Map<string, { cpu?: (number | null)[]; memory?: (number | null)[]; network?: (number | null)[] }>();
-    const put = (list: PromSeries[], key: 'cpu' | 'memory' | 'network') => {
-      for (const s of list) {
-        const inst = s.metric.instance ?? '';
-        const entry = out.get(inst) ?? {};
-        entry[key] = alignValues(s, start, HISTORY_STEP_S, HISTORY_MS / 1000 / HISTORY_STEP_S + 1);
-        out.set(inst, entry);
-      }
-    };
-    put(cpu, 'cpu'); put(memory, 'memory'); put(network, 'network');
-    return out;
+    const list = await this.api.range(expr, start, end, HISTORY_STEP_S, signal);
+    return new Map(list.map((s) => [s.metric.instance ?? '', alignValues(s, start, HISTORY_STEP_S, HISTORY_MS / 1000 / HISTORY_STEP_S + 1)]));
   }
 
   private setFilter(e: Event): void {
@@ -101,7 +95,11 @@ export class PageOverview extends LitElement {
   }
 
   protected override render() {
-    const history = this.history.value ?? new Map<string, HostHistory>();
+    const history = (instance: string): HostHistory => ({
+      cpu: this.history.cpu.value?.get(instance) ?? [],
+      memory: this.history.memory.value?.get(instance) ?? [],
+      network: this.history.network.value?.get(instance) ?? [],
+    });
     return html`
       <h1>Overview</h1>
       <section aria-label="Firing alerts">
@@ -124,7 +122,7 @@ export class PageOverview extends LitElement {
           const visible = this.visibleHosts(hosts);
           return visible.length === 0
             ? html`<p class="state">No host matches “${this.filter}”.</p>`
-            : html`<div class="cards">${visible.map((h) => html`<hl-host-card .host=${h} .history=${history.get(h.instance) ?? {}}></hl-host-card>`)}</div>`;
+            : html`<div class="cards">${visible.map((h) => html`<hl-host-card .host=${h} .history=${history(h.instance)}></hl-host-card>`)}</div>`;
         }, { empty: (h) => h.length === 0, emptyText: 'No hosts yet. Add node_exporter or hlmon exporter targets to scrape_configs in hlmon.yml.', label: 'Loading hosts' })}
       </section>`;
   }
