@@ -12,6 +12,7 @@ import { Signer, isComparison, makeResultLabels, scalarBinop, setOp, vectorBinop
 import { INSTANT_FUNCTIONS } from './functions.js';
 import { RANGE_FUNCTIONS } from './range-functions.js';
 import type { Window } from './range-functions.js';
+import { isColumnar } from './value.js';
 import type { RangeSeries, Value, VecElement } from './value.js';
 
 /** State shared by an evaluation and its subquery evaluations. */
@@ -62,7 +63,7 @@ export class Evaluator {
         if (e.op === '+') return v;
         if (v.type === 'scalar') return { type: 'scalar', steps: v.steps.map((x) => -x) };
         if (v.type !== 'vector') throw new QueryError('execution', 'unary minus on a non-vector value');
-        return { type: 'vector', steps: v.steps.map((vec, i) => this.unique(vec.map((x) => ({ labels: this.dropName(x.labels), v: -x.v, t: this.times[i]! })))) };
+        return { type: 'vector', steps: this.uniqueSteps(v.steps.map((vec, i) => vec.map((x) => ({ labels: this.dropName(x.labels), v: -x.v, t: this.times[i]! })))) };
       }
       case 'binary': return this.binary(e);
       case 'aggregate': return this.aggregate(e);
@@ -97,21 +98,36 @@ export class Evaluator {
     return at.ms;
   }
 
-  private unique(vec: VecElement[]): VecElement[] {
-    if (vec.length > 1) {
-      const seen = new Set<string>();
+  /** Fails when a step holds two elements with the same labels; one map for all steps spares allocations. */
+  private uniqueSteps(steps: VecElement[][]): VecElement[][] {
+    const lastStep = new Map<string, number>();
+    for (let i = 0; i < steps.length; i++) {
+      const vec = steps[i]!;
+      if (vec.length < 2) continue;
       for (const e of vec) {
         const k = e.labels.key;
-        if (seen.has(k)) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
-        seen.add(k);
+        if (lastStep.get(k) === i) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
+        lastStep.set(k, i);
       }
     }
-    return vec;
+    return steps;
   }
 
-  private async select(matchers: readonly Matcher[], start: number, end: number) {
+  /** Reads series as columns, through `selectColumns` when the querier has it. */
+  private async select(matchers: readonly Matcher[], start: number, end: number): Promise<RangeSeries[]> {
     try {
-      const series = await this.ctx.querier.select(matchers, { start, end, signal: this.ctx.signal });
+      const q = this.ctx.querier;
+      const hints = { start, end, signal: this.ctx.signal };
+      let series: RangeSeries[];
+      if (isColumnar(q)) series = await q.selectColumns(matchers, hints);
+      else {
+        series = (await q.select(matchers, hints)).map((s) => {
+          const n = s.samples.length;
+          const ts = new Array<number>(n), vs = new Array<number>(n);
+          for (let i = 0; i < n; i++) { const p = s.samples[i]!; ts[i] = p.t; vs[i] = p.v; }
+          return { labels: s.labels, ts, vs };
+        });
+      }
       this.checkpoint();
       return series;
     } catch (cause) {
@@ -128,17 +144,18 @@ export class Evaluator {
     const lookback = this.ctx.lookbackDeltaMs;
     let emitted = 0;
     for (const s of series) {
-      const samples = s.samples;
+      const { ts, vs: vals } = s;
       let j = 0;
       for (let i = 0; i < refs.length; i++) {
         const ref = refs[i]!;
-        while (j < samples.length && samples[j]!.t <= ref) j++;
-        const p = samples[j - 1];
-        if (p === undefined || p.t < ref - lookback || isStaleNaN(p.v)) continue;
-        steps[i]!.push({ labels: s.labels, v: p.v, t: p.t });
+        while (j < ts.length && ts[j]! <= ref) j++;
+        if (j === 0) continue;
+        const t = ts[j - 1]!, v = vals[j - 1]!;
+        if (t < ref - lookback || isStaleNaN(v)) continue;
+        steps[i]!.push({ labels: s.labels, v, t });
         emitted++;
       }
-      if ((emitted & 1023) === 0) this.checkpoint();
+      this.checkpoint();
     }
     this.addSamples(emitted);
     return steps;
@@ -150,18 +167,13 @@ export class Evaluator {
       const vs = e.selector;
       const refs = this.times.map((t) => this.refTime(vs.at, t) - vs.offsetMs);
       const raw = await this.select(vs.matchers, refs[0]! - e.rangeMs, refs[refs.length - 1]!);
-      const series: RangeSeries[] = [];
       // Range vectors count the samples they hold, as Prometheus counts samples in memory, rather than each
       // sample once per window it falls in.
       let loaded = 0;
-      for (const s of raw) loaded += s.samples.length;
+      for (const s of raw) loaded += s.ts.length;
       this.addSamples(loaded);
-      for (const s of raw) {
-        const ts: number[] = [], vals: number[] = [];
-        // Staleness markers are not samples: range vectors leave them out.
-        for (const p of s.samples) if (!isStaleNaN(p.v)) { ts.push(p.t); vals.push(p.v); }
-        if (ts.length > 0) series.push({ labels: s.labels, ts, vs: vals });
-      }
+      // Staleness markers are not samples: range vectors leave them out.
+      const series = raw.map((s) => (s.vs.some(isStaleNaN) ? withoutStale(s) : s)).filter((s) => s.ts.length > 0);
       return { series, refs, rangeMs: e.rangeMs };
     }
     const refs = this.times.map((t) => this.refTime(e.at, t) - e.offsetMs);
@@ -208,10 +220,10 @@ export class Evaluator {
       }) };
     }
     if (l.type === 'vector' && r.type === 'scalar') {
-      return { type: 'vector', steps: l.steps.map((vec, i) => this.unique(vectorScalarBinop(e.op, vec, r.steps[i]!, false, e.returnBool, this.dropName, this.times[i]!))) };
+      return { type: 'vector', steps: this.uniqueSteps(l.steps.map((vec, i) => vectorScalarBinop(e.op, vec, r.steps[i]!, false, e.returnBool, this.dropName, this.times[i]!))) };
     }
     if (l.type === 'scalar' && r.type === 'vector') {
-      return { type: 'vector', steps: r.steps.map((vec, i) => this.unique(vectorScalarBinop(e.op, vec, l.steps[i]!, true, e.returnBool, this.dropName, this.times[i]!))) };
+      return { type: 'vector', steps: this.uniqueSteps(r.steps.map((vec, i) => vectorScalarBinop(e.op, vec, l.steps[i]!, true, e.returnBool, this.dropName, this.times[i]!))) };
     }
     if (l.type !== 'vector' || r.type !== 'vector') throw new QueryError('execution', 'binary expression must contain only scalar and instant vector types');
     const matching = e.matching ?? { card: SET_OPS.has(e.op) ? 'many-to-many' : 'one-to-one', on: false, labels: [], include: [] } as const;
@@ -221,10 +233,10 @@ export class Evaluator {
     }
     const resultLabels = makeResultLabels(e.op, matching);
     void isComparison;
-    return { type: 'vector', steps: l.steps.map((vec, i) => {
+    return { type: 'vector', steps: this.uniqueSteps(l.steps.map((vec, i) => {
       if ((i & 63) === 0) this.checkpoint();
-      return this.unique(vectorBinop(e.op, vec, r.steps[i]!, matching, e.returnBool, signer, resultLabels, this.times[i]!));
-    }) };
+      return vectorBinop(e.op, vec, r.steps[i]!, matching, e.returnBool, signer, resultLabels, this.times[i]!);
+    })) };
   }
 
   private async aggregate(e: AggregateExpr): Promise<Value> {
@@ -260,7 +272,7 @@ export class Evaluator {
     if (name === 'timestamp') {
       const direct = unwrapParens(e.args[0]!).kind === 'vectorSelector';
       const v = await this.vectorSteps(e.args[0]!);
-      return { type: 'vector', steps: v.map((vec, i) => this.unique(vec.map((x) => ({ labels: this.dropName(x.labels), v: (direct ? x.t : this.times[i]!) / 1000, t: this.times[i]! })))) };
+      return { type: 'vector', steps: this.uniqueSteps(v.map((vec, i) => vec.map((x) => ({ labels: this.dropName(x.labels), v: (direct ? x.t : this.times[i]!) / 1000, t: this.times[i]! })))) };
     }
     const rangeIdx = e.args.findIndex((a) => { const u = unwrapParens(a); return u.kind === 'matrixSelector' || u.kind === 'subquery'; });
     if (rangeIdx >= 0) return this.rangeCall(e, rangeIdx);
@@ -271,11 +283,11 @@ export class Evaluator {
     const scalars = vals.map((v) => (v.type === 'scalar' ? v.steps : undefined));
     const strings = vals.map((v) => (v.type === 'string' ? v.value : undefined));
     const keepsOrder = name === 'sort' || name === 'sort_desc';
-    return { type: 'vector', steps: this.times.map((t, i) => {
+    const steps = this.times.map((t, i) => {
       if ((i & 63) === 0) this.checkpoint();
-      const out = fn({ vectors: vectors.map((v) => v?.[i]), scalars: scalars.map((s) => s?.[i]), strings, stepMs: t, dropName: this.dropName });
-      return keepsOrder ? out : this.unique(out);
-    }) };
+      return fn({ vectors: vectors.map((v) => v?.[i]), scalars: scalars.map((s) => s?.[i]), strings, stepMs: t, dropName: this.dropName });
+    });
+    return { type: 'vector', steps: keepsOrder ? steps : this.uniqueSteps(steps) };
   }
 
   private async rangeCall(e: Call, rangeIdx: number): Promise<Value> {
@@ -335,9 +347,14 @@ export class Evaluator {
       }
       this.checkpoint();
     }
-    for (const vec of steps) this.unique(vec);
-    return { type: 'vector', steps };
+    return { type: 'vector', steps: this.uniqueSteps(steps) };
   }
+}
+
+function withoutStale(s: RangeSeries): RangeSeries {
+  const ts: number[] = [], vs: number[] = [];
+  for (let i = 0; i < s.ts.length; i++) if (!isStaleNaN(s.vs[i]!)) { ts.push(s.ts[i]!); vs.push(s.vs[i]!); }
+  return { labels: s.labels, ts, vs };
 }
 
 function unwrapParens(e: Expr): Expr {

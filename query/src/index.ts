@@ -6,6 +6,7 @@ export type { PositionRange, QueryErrorType } from './errors.js';
 export { parseExpr, typeOf } from './parser.js';
 export type * from './ast.js';
 export { formatPromValue } from './format.js';
+export type { ColumnarQuerier } from './value.js';
 export { parseDurationMs } from './duration.js';
 export { MemoryStorage } from './memory-storage.js';
 export { parseSeriesValues, parseSeriesDesc, parseSeriesLine, parseNumber, SeriesValuesError } from './series-values.js';

@@ -77,6 +77,19 @@ export class MemoryStorage implements Querier {
     return out;
   }
 
+  /** Like `select`, with samples as parallel arrays of times and values (see ColumnarQuerier). */
+  async selectColumns(matchers: readonly Matcher[], hints: SelectHints): Promise<{ labels: Labels; ts: number[]; vs: number[] }[]> {
+    hints.signal?.throwIfAborted();
+    const out: { labels: Labels; ts: number[]; vs: number[] }[] = [];
+    for (const s of this.candidates(matchers)) {
+      if (!matchesAll(matchers, s.labels)) continue;
+      const lo = lowerBound(s.ts, hints.start);
+      const hi = upperBound(s.ts, hints.end);
+      if (hi > lo) out.push({ labels: s.labels, ts: s.ts.slice(lo, hi), vs: s.vs.slice(lo, hi) });
+    }
+    return out;
+  }
+
   /** Label sets of series matching any matcher list (all series for an empty list). */
   async series(matcherSets: readonly (readonly Matcher[])[], range?: { start: number; end: number }): Promise<Labels[]> {
     const seen = new Map<string, Labels>();

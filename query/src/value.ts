@@ -2,7 +2,7 @@
  * Values the evaluator passes between nodes. Every node is evaluated at all steps at once, as Prometheus's
  * range evaluation does: a vector value is one list of elements per step.
  */
-import type { Labels } from '@hlmon/model';
+import type { Labels, Matcher, SelectHints } from '@hlmon/model';
 
 /** One element of an instant vector at one step; `t` is the sample's own time for plain selectors, else the step. */
 export interface VecElement {
@@ -16,6 +16,20 @@ export interface RangeSeries {
   readonly labels: Labels;
   readonly ts: number[];
   readonly vs: number[];
+}
+
+/**
+ * An optional capability of a Querier: returning samples as parallel arrays spares the engine one object per
+ * sample. MemoryStorage has it; the engine falls back to `select` for queriers without it.
+ */
+export interface ColumnarQuerier {
+  /** Like Querier.select, with each series' samples as columns; the arrays belong to the caller. */
+  selectColumns(matchers: readonly Matcher[], hints: SelectHints): Promise<RangeSeries[]>;
+}
+
+/** True when the querier offers `selectColumns`. */
+export function isColumnar(q: object): q is ColumnarQuerier {
+  return typeof (q as Partial<ColumnarQuerier>).selectColumns === 'function';
 }
 
 /** An evaluated node. */
