@@ -22,18 +22,20 @@ export interface HttpClientOptions {
   readonly basicAuth?: BasicAuth;
   readonly authorization?: Authorization;
   readonly followRedirects: boolean;
-  /** Max connections kept per origin. */
+  /** Max connections per origin; default unlimited (many targets often share one exporter, e.g. blackbox). */
   readonly connectionsPerOrigin?: number;
 }
 
 /** Builds an undici Agent with the TLS settings of a scrape config or check. */
-export function createAgent(tls: TlsConfig, connections = 4): Agent {
+export function createAgent(tls: TlsConfig, connections?: number): Agent {
   const connect: Record<string, unknown> = { rejectUnauthorized: !tls.insecureSkipVerify };
   if (tls.caFile) connect.ca = readFileSync(tls.caFile);
   if (tls.certFile) connect.cert = readFileSync(tls.certFile);
   if (tls.keyFile) connect.key = readFileSync(tls.keyFile);
   if (tls.serverName) connect.servername = tls.serverName;
-  return new Agent({ keepAliveTimeout: 60_000, connections, connect });
+  // A limit here would queue the scrapes of every target behind one host:port (blackbox_exporter, the
+  // benchmark's server) and count the wait against their timeouts; the scheduler already bounds concurrency.
+  return new Agent({ keepAliveTimeout: 60_000, connections: connections ?? null, connect });
 }
 
 /** One target's HTTP client: fetches a URL's body as text within a timeout and a size limit. */
@@ -42,7 +44,7 @@ export class ScrapeHttpClient {
   private readonly dispatcher: Dispatcher;
 
   constructor(private readonly options: HttpClientOptions, agent?: Agent) {
-    this.agent = agent ?? createAgent(options.tls, options.connectionsPerOrigin ?? 2);
+    this.agent = agent ?? createAgent(options.tls, options.connectionsPerOrigin);
     this.dispatcher = options.followRedirects ? this.agent.compose(interceptors.redirect({ maxRedirections: 10 })) : this.agent;
   }
 
