@@ -1,6 +1,7 @@
 /** @hlmon/testkit: Test helpers: fresh databases, PGlite, port-0 servers, a manual clock. */
 export { freshPostgresDatabase, testServerUrl, type FreshDatabase } from './fresh-database.js';
 export { startPglite, type TestPglite } from './pglite.js';
+export { pgliteTemplate, copyPgliteTemplate } from './pglite-template.js';
 export { listenOnPort0, type Listening } from './listen.js';
 export { tempDir, type TempDir } from './temp-dir.js';
 export { withStore, openTestStore, ENGINES, type Engine, type StoreContext, type TestStore } from './with-store.js';

@@ -8,6 +8,7 @@
  */
 import { openStore, type Store, type StoreOptions } from '@hlmon/store';
 import { freshPostgresDatabase, type FreshDatabase } from './fresh-database.js';
+import { copyPgliteTemplate } from './pglite-template.js';
 import { tempDir, type TempDir } from './temp-dir.js';
 
 /** The two engines a store can run on. */
@@ -25,12 +26,15 @@ export interface TestStore {
   dispose(): Promise<void>;
 }
 
-/** Opens a migrated store on a fresh database (postgres) or a fresh temporary folder (pglite). */
+/** Opens a migrated store on a fresh database (postgres) or a fresh copy of the PGlite template (pglite). */
 export async function openTestStore(engine: Engine, options: Omit<StoreOptions, 'url' | 'dataDir'> = {}): Promise<TestStore> {
   let db: FreshDatabase | undefined;
   let dir: TempDir | undefined;
   if (engine === 'postgres') db = await freshPostgresDatabase();
-  else dir = await tempDir('hlmon-pglite-');
+  else {
+    dir = await tempDir('hlmon-pglite-');
+    await copyPgliteTemplate(dir.path);
+  }
   let store: Store;
   try {
     store = await openStore(db ? { ...options, url: db.url } : { ...options, dataDir: dir!.path });
