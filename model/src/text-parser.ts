@@ -30,7 +30,8 @@ export type MetricType =
 
 const OM_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
 
-// Character classes, looked up by char code. A full 64 Ki table avoids a range check per character.
+// Character classes of ASCII, looked up by char code after a `< 128` check. Measured faster than a full
+// 64 Ki table without the check, and than chains of comparisons.
 const NAME_START = 1; // [a-zA-Z_:]
 const NAME_CHAR = 2; // [a-zA-Z0-9_:]
 const LABEL_START = 4; // [a-zA-Z_]
@@ -38,7 +39,7 @@ const LABEL_CHAR = 8; // [a-zA-Z0-9_]
 const CHARS = buildCharTable();
 
 function buildCharTable(): Uint8Array {
-  const t = new Uint8Array(65536);
+  const t = new Uint8Array(128);
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c);
     const letter = /[a-zA-Z_]/.test(ch), digit = c >= 48 && c <= 57, colon = c === 58;
@@ -48,6 +49,11 @@ function buildCharTable(): Uint8Array {
     if (letter || digit) t[c]! |= LABEL_CHAR;
   }
   return t;
+}
+
+/** True when char code `c` is ASCII and in the class; false for anything else, NaN (end of input) included. */
+function hasClass(c: number, cls: number): boolean {
+  return c < 128 && (CHARS[c]! & cls) !== 0;
 }
 
 const LF = 10, CR = 13, SPACE = 32, TAB = 9, HASH = 35, QUOTE = 34, BACKSLASH = 92;
@@ -73,6 +79,18 @@ export class TextParser {
 
   // The current entry.
   private start = 0;
+  /** True when series lines are only delimited by next() and fully checked on demand (see TextParserOptions). */
+  private readonly lazy: boolean;
+  /** Whether the current series line has been through the full check. */
+  private checked = true;
+  // Next offsets of delimiter characters at or after the scan position (`len` when there is none). Each
+  // is searched with native indexOf and reused until the scan passes it, so every character of the
+  // input is searched at most once per delimiter: linear, whatever the line shapes.
+  private nextSpace = -1;
+  private nextTab = -1;
+  private nextBrace = -1;
+  private nextLf = -1;
+  private nextCr = -1;
   private nameEnd = 0;
   private seriesEnd = 0;
   private val = 0;
@@ -91,10 +109,11 @@ export class TextParser {
   private mtype: MetricType = 'untyped';
 
   /** Parses `text` in the given format (default: Prometheus text format 0.0.4). */
-  constructor(text: string, format: TextFormat = 'prometheus') {
+  constructor(text: string, format: TextFormat = 'prometheus', options: TextParserOptions = {}) {
     this.src = text;
     this.len = text.length;
     this.om = format === 'openmetrics';
+    this.lazy = !this.om && options.checkNames !== 'eager';
   }
 
   /**
@@ -119,6 +138,7 @@ export class TextParser {
 
   /** The metric name of the current series. */
   metricName(): string {
+    if (!this.checked) this.check();
     return this.src.slice(this.start, this.nameEnd);
   }
 
@@ -142,6 +162,7 @@ export class TextParser {
    * Throws ParseError when a label name appears twice.
    */
   labels(): Labels {
+    if (!this.checked) this.check();
     const s = this.src;
     const list: Label[] = [{ name: METRIC_NAME, value: s.slice(this.start, this.nameEnd) }];
     const offs = this.offs;
@@ -192,6 +213,7 @@ export class TextParser {
    * is `labels()`.
    */
   labelPairs(): Label[] {
+    if (!this.checked) this.check();
     const s = this.src, offs = this.offs;
     const out: Label[] = [];
     for (let k = 0; k < this.nLabels * 4; k += 4) {
@@ -246,18 +268,106 @@ export class TextParser {
       if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) { p += 2; continue; }
       if (p >= n) continue;
       this.start = p;
-      if ((CHARS[c]! & NAME_START) !== 0) return this.promSeries(p);
+      if (hasClass(c, NAME_START)) return this.lazy ? this.promSeriesLazy(p) : this.promSeries(p);
       if (c === HASH) return this.promComment(p);
       throw this.fail(p, 'expected a valid start token');
     }
   }
 
+  /**
+   * Runs the full check on the current series line (after a lazy next()), which sets the name and label
+   * offsets; a malformed line raises its ParseError here, and the parser stays failed as if next() had
+   * raised it.
+   */
+  private check(): void {
+    try {
+      this.promSeries(this.start);
+      this.checked = true;
+    } catch (err) {
+      if (err instanceof ParseError) this.failure = err;
+      throw err;
+    }
+  }
+
+  /**
+   * The lazy series scan: it finds the boundaries of the line (name, label block, value, timestamp) with
+   * native searches for delimiters and quotes, and parses value and timestamp, but does not classify the
+   * characters of metric and label names; `check()` does that on demand. Anything unexpected hands the
+   * line to the full scan, so errors and results are exactly those of the full scan.
+   */
+  private promSeriesLazy(start: number): EntryKind {
+    const s = this.src, n = this.len;
+    let p = start + 1;
+    if (this.nextSpace < p) this.nextSpace = indexOr(s, ' ', p, n);
+    if (this.nextBrace < p) this.nextBrace = indexOr(s, '{', p, n);
+    if (this.nextLf < p) this.nextLf = indexOr(s, '\n', p, n);
+    if (this.nextTab < p) this.nextTab = indexOr(s, '\t', p, n);
+    if (this.nextCr < p) this.nextCr = indexOr(s, '\r', p, n);
+    let e = this.nextSpace;
+    if (this.nextBrace < e) e = this.nextBrace;
+    if (this.nextLf < e) e = this.nextLf;
+    if (this.nextTab < e) e = this.nextTab;
+    if (this.nextCr < e) e = this.nextCr;
+    this.nameEnd = e;
+    p = e;
+    let c = s.charCodeAt(p);
+    while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+    if (c === BRACE_OPEN) {
+      p++;
+      for (;;) {
+        c = s.charCodeAt(p);
+        while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+        if (c === BRACE_CLOSE) break;
+        // `name = "` is not checked here, only that the opening quote is on this line.
+        const open = s.indexOf('"', p);
+        if (this.nextLf < p) this.nextLf = indexOr(s, '\n', p, n);
+        if (open < 0 || open > this.nextLf) return this.promSeries(start);
+        let close = s.indexOf('"', open + 1);
+        if (close >= 0 && s.charCodeAt(close - 1) === BACKSLASH) close = this.scanQuoted(open + 1, false);
+        if (close < 0) return this.promSeries(start);
+        p = close + 1;
+        c = s.charCodeAt(p);
+        while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+        if (c === COMMA) p++;
+      }
+      p++;
+      this.seriesEnd = p;
+      c = s.charCodeAt(p);
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+    } else {
+      this.seriesEnd = e;
+    }
+    p = this.fastValue(p);
+    if (p < 0) return this.promSeries(start);
+    c = s.charCodeAt(p);
+    while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+    this.hasTs = false;
+    if (c >= 48 && c <= 57) {
+      let ts = 0;
+      do {
+        ts = ts * 10 + (c - 48);
+        c = s.charCodeAt(++p);
+      } while (c >= 48 && c <= 57);
+      if (ts > Number.MAX_SAFE_INTEGER) return this.promSeries(start);
+      this.ts = ts;
+      this.hasTs = true;
+      while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+    }
+    if (c === LF) p++;
+    else if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) p += 2;
+    else if (p < n) return this.promSeries(start);
+    this.pos = p;
+    this.checked = false;
+    return 'series';
+  }
+
   private promSeries(p: number): EntryKind {
+    this.checked = true;
     const s = this.src, n = this.len;
     // Measured: classifying every character through the table beats skipping a known family-name
     // prefix with String.prototype.startsWith, which V8 does not inline.
     p++;
-    while (p < n && (CHARS[s.charCodeAt(p)]! & NAME_CHAR) !== 0) p++;
+    while (p < n && hasClass(s.charCodeAt(p), NAME_CHAR)) p++;
     this.nameEnd = p;
     let c = s.charCodeAt(p);
     while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
@@ -360,10 +470,10 @@ export class TextParser {
         this.nLabels = k >> 2;
         return p + 1;
       }
-      if ((CHARS[c]! & LABEL_START) === 0) throw this.fail(p, 'expected label name');
+      if (!hasClass(c, LABEL_START)) throw this.fail(p, 'expected label name');
       const ns = p;
       p++;
-      while (p < n && (CHARS[s.charCodeAt(p)]! & LABEL_CHAR) !== 0) p++;
+      while (p < n && hasClass(s.charCodeAt(p), LABEL_CHAR)) p++;
       const ne = p;
       c = s.charCodeAt(p);
       while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
@@ -399,7 +509,7 @@ export class TextParser {
         const what = isHelp ? 'HELP' : 'TYPE';
         q += 4;
         while (c === SPACE || c === TAB) c = s.charCodeAt(++q);
-        if ((CHARS[c]! & NAME_START) === 0) throw this.fail(q, `expected metric name after ${what}`);
+        if (!hasClass(c, NAME_START)) throw this.fail(q, `expected metric name after ${what}`);
         this.metaStart = q;
         let e = s.indexOf('\n', q);
         if (e < 0) e = n;
@@ -434,7 +544,7 @@ export class TextParser {
   private findMetaText(): void {
     const s = this.src, end = this.lineEnd;
     let q = this.metaStart + 1;
-    while (q < end && (CHARS[s.charCodeAt(q)]! & NAME_CHAR) !== 0) q++;
+    while (q < end && hasClass(s.charCodeAt(q), NAME_CHAR)) q++;
     this.metaEnd = q;
     this.textStart = end - q > 1 ? q + 1 : end;
     this.textEnd = end;
@@ -467,7 +577,7 @@ export class TextParser {
     if (p >= this.len) throw this.fail(p, 'data does not end with # EOF');
     const c = s.charCodeAt(p);
     this.start = p;
-    if ((CHARS[c]! & NAME_START) !== 0) return this.omSeries(p);
+    if (hasClass(c, NAME_START)) return this.omSeries(p);
     if (c === HASH) return this.omComment(p);
     throw this.fail(p, 'expected a valid start token');
   }
@@ -475,7 +585,7 @@ export class TextParser {
   private omSeries(p: number): EntryKind {
     const s = this.src, n = this.len;
     p++;
-    while (p < n && (CHARS[s.charCodeAt(p)]! & NAME_CHAR) !== 0) p++;
+    while (p < n && hasClass(s.charCodeAt(p), NAME_CHAR)) p++;
     this.nameEnd = p;
     this.nLabels = 0;
     if (s.charCodeAt(p) === BRACE_OPEN) {
@@ -548,10 +658,10 @@ export class TextParser {
     let c = s.charCodeAt(p);
     if (c === BRACE_CLOSE) return p + 1;
     for (;;) {
-      if ((CHARS[c]! & LABEL_START) === 0) throw this.fail(p, k === k0 ? 'expected label name or closing brace' : 'expected label name');
+      if (!hasClass(c, LABEL_START)) throw this.fail(p, k === k0 ? 'expected label name or closing brace' : 'expected label name');
       const ns = p;
       p++;
-      while (p < n && (CHARS[s.charCodeAt(p)]! & LABEL_CHAR) !== 0) p++;
+      while (p < n && hasClass(s.charCodeAt(p), LABEL_CHAR)) p++;
       const ne = p;
       if (s.charCodeAt(p) !== EQUAL) throw this.fail(p, 'expected equal');
       p++;
@@ -588,10 +698,10 @@ export class TextParser {
     if (kind === undefined) throw this.fail(q, 'OpenMetrics allows only # HELP, # TYPE, # UNIT and # EOF comments');
     const what = kind.toUpperCase();
     q += 5;
-    if ((CHARS[s.charCodeAt(q)]! & NAME_START) === 0) throw this.fail(q, `expected metric name after ${what}`);
+    if (!hasClass(s.charCodeAt(q), NAME_START)) throw this.fail(q, `expected metric name after ${what}`);
     this.metaStart = q;
     q++;
-    while (q < n && (CHARS[s.charCodeAt(q)]! & NAME_CHAR) !== 0) q++;
+    while (q < n && hasClass(s.charCodeAt(q), NAME_CHAR)) q++;
     this.metaEnd = q;
     if (s.charCodeAt(q) !== SPACE) throw this.fail(q, `expected text in ${what}`);
     const e = s.indexOf('\n', q);
@@ -651,6 +761,25 @@ export class TextParser {
     const soFar = s.slice(this.start, Math.min(p + 1, this.len, this.start + EXCERPT_CHARS));
     return ParseError.at(s, p, `${expected}, got ${got} while parsing: ${JSON.stringify(soFar)}`);
   }
+}
+
+/** Options of a TextParser. */
+export interface TextParserOptions {
+  /**
+   * When the characters of metric and label names in a 0.0.4 series line are checked. 'lazy' (the
+   * default) has next() find the line's parts and parse its value and timestamp, and leaves the name
+   * characters to labels(), metricName() and labelPairs(), which raise the ParseError a malformed line
+   * deserves. A scrape loop that caches by series() and calls labels() on every miss thus rejects every
+   * malformed line, at a fraction of the cost. 'eager' checks everything in next(). OpenMetrics is
+   * always checked eagerly.
+   */
+  checkNames?: 'lazy' | 'eager';
+}
+
+/** `s.indexOf(ch, from)`, or `none` when absent. */
+function indexOr(s: string, ch: string, from: number, none: number): number {
+  const i = s.indexOf(ch, from);
+  return i < 0 ? none : i;
 }
 
 function excerpt(s: string): string {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ParseError, parseAll, writeText, type MetricFamily, type TextFormat } from '@hlmon/model';
+import { ParseError, TextParser, parseAll, writeText, type MetricFamily, type TextFormat } from '@hlmon/model';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const node = readFileSync(path.join(here, 'fixtures', 'node_exporter-1.5.txt'), 'utf8');
@@ -47,6 +47,24 @@ function parseOrReject(text: string, format: TextFormat, outcome: Outcome): Metr
   }
 }
 
+/**
+ * Runs the pull parser over `text` in one name-check mode, calling labels() for every series, and
+ * returns everything it saw (or the error) as comparable strings.
+ */
+function trace(text: string, checkNames: 'lazy' | 'eager'): string[] {
+  const out: string[] = [];
+  try {
+    const p = new TextParser(text, 'prometheus', { checkNames });
+    for (let k = p.next(); k !== 'eof'; k = p.next()) {
+      if (k === 'series') out.push(`${p.series()} ${p.labels().key} ${String(p.value())} ${p.timestampMs()}`);
+      else out.push(k);
+    }
+  } catch (err) {
+    out.push(err instanceof ParseError ? `ParseError ${err.message}` : `other ${String(err)}`);
+  }
+  return out;
+}
+
 /** Samples as comparable strings: canonical labels key, value and timestamp. */
 function sampleDigest(fams: MetricFamily[]): string[] {
   return fams.flatMap((f) => f.samples.map((s) => `${s.labels.key} ${String(s.value)} ${s.timestampMs ?? ''}`));
@@ -84,6 +102,25 @@ describe('parser fuzzing (fixed seed)', () => {
     // Both outcomes must actually occur, or the fuzzer is not exercising anything.
     expect(outcome.ok).to.be.greaterThan(50);
     expect(outcome.rejected).to.be.greaterThan(50);
+  });
+
+  it('gives identical results and errors with lazy and eager name checks on mutated input', () => {
+    const next = rng(99);
+    let differ = 0;
+    let errors = 0;
+    for (let i = 0; i < 600; i++) {
+      const start = Math.floor(next() * (node.length - 2000));
+      const from = node.lastIndexOf('\n', start) + 1;
+      const text = mutate(node.slice(from, from + 2000), next);
+      const lazy = trace(text, 'lazy'), eager = trace(text, 'eager');
+      if (JSON.stringify(lazy) !== JSON.stringify(eager)) {
+        differ++;
+        expect(lazy, JSON.stringify(text)).to.deep.equal(eager);
+      }
+      if (eager[eager.length - 1]!.startsWith('ParseError')) errors++;
+    }
+    expect(differ).to.equal(0);
+    expect(errors).to.be.greaterThan(50);
   });
 
   it('raises only ParseError on mutated OpenMetrics input', () => {

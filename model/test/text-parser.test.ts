@@ -132,6 +132,43 @@ describe('TextParser, Prometheus text format 0.0.4', () => {
     expect(types).to.deep.equal(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
   });
 
+  describe('lazy and eager name checks', () => {
+    it('raises the ParseError for a malformed name from labels() in the default lazy mode', () => {
+      const p = new TextParser('foo-bar 1\n');
+      expect(p.next()).to.equal('series');
+      assert.throws(() => p.labels(), (err: unknown) => err instanceof ParseError && err.column === 4 && err.message.includes('invalid value "-bar"'));
+    });
+
+    it('raises the same ParseError from next() in eager mode', () => {
+      const p = new TextParser('foo-bar 1\n', 'prometheus', { checkNames: 'eager' });
+      assert.throws(() => p.next(), (err: unknown) => err instanceof ParseError && err.column === 4);
+    });
+
+    it('stays failed after labels() found a malformed line', () => {
+      const p = new TextParser('a{b c="1"} 1\nd 2\n');
+      p.next();
+      assert.throws(() => p.labels(), ParseError);
+      assert.throws(() => p.next(), ParseError);
+    });
+
+    it('checks values and timestamps in next() in lazy mode too', () => {
+      const p = new TextParser('a{b="1"} x\n');
+      assert.throws(() => p.next(), (err: unknown) => err instanceof ParseError && err.message.includes('invalid value "x"'));
+    });
+
+    it('finds the same series, values and timestamps in both modes', () => {
+      const text = 'a 1\nb{x="1 2",y="}{"} 2 3\n c { x = "\\"" , } -4.5e-3\nd\t5\r\ne{a="multi\nline"} NaN\nf{} +Inf 7';
+      const read = (checkNames: 'lazy' | 'eager') => {
+        const p = new TextParser(text, 'prometheus', { checkNames });
+        const out: unknown[] = [];
+        for (let k = p.next(); k !== 'eof'; k = p.next()) out.push([p.series(), String(p.value()), p.timestampMs(), p.labels().key]);
+        return out;
+      };
+      expect(read('lazy')).to.deep.equal(read('eager'));
+      expect(read('lazy')).to.have.length(6);
+    });
+  });
+
   describe('errors', () => {
     it('raises a ParseError with line and column for a missing value', () => {
       expectParseError('a 1\nmetric_without_value\n', 'prometheus', 2, 21, 'expected value after metric');
