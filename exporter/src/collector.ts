@@ -56,7 +56,8 @@ export interface Collector {
   /**
    * Writes this collector's families into `out`. Throwing marks the collector failed for this scrape;
    * samples written before the throw are kept, as node_exporter keeps what a collector sent. The signal
-   * aborts when the collector's timeout has passed; long asynchronous work should honour it.
+   * aborts when the collectors' timeout has passed (one deadline per scrape, shared by all collectors);
+   * long asynchronous work should honour it.
    */
   collect(out: MetricWriter, signal: AbortSignal): Promise<void> | void;
   /** Releases resources (sockets, timers); called once when the exporter stops. */

@@ -28,7 +28,23 @@ export class ScrapeRunner {
 
   /** Collects every enabled collector into a fresh writer. Never throws. */
   async scrape(): Promise<MetricWriter> {
-    const results = await Promise.all(this.collectors.map((c) => this.runOne(c)));
+    // Every collector starts at the same moment and has the same budget, so one deadline per scrape serves
+    // them all; a controller and a timer per collector cost more than most collectors themselves.
+    const controller = new AbortController();
+    let expire: () => void = () => undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      expire = () => resolve('timeout');
+    });
+    const timer = setTimeout(() => {
+      controller.abort(new Error(`collectors timed out after ${this.timeoutMs} ms`));
+      expire();
+    }, this.timeoutMs);
+    let results;
+    try {
+      results = await Promise.all(this.collectors.map((c) => this.runOne(c, controller.signal, deadline)));
+    } finally {
+      clearTimeout(timer);
+    }
     const out = new MetricWriter();
     const duration = out.family('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.');
     const success = out.family('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.');
@@ -45,24 +61,18 @@ export class ScrapeRunner {
     return this.failing;
   }
 
-  private async runOne({ name, collector }: NamedCollector): Promise<{ name: string; out: MetricWriter; ok: boolean; seconds: number }> {
+  private async runOne({ name, collector }: NamedCollector, signal: AbortSignal, deadline: Promise<'timeout'>): Promise<{ name: string; out: MetricWriter; ok: boolean; seconds: number }> {
     const started = performance.now();
     const out = new MetricWriter();
-    const controller = new AbortController();
     let ok = true;
     let reason = '';
     try {
       // Called directly, not on a later tick: a synchronous collector (most /proc readers) finishes here,
       // so its duration is its own and not the sum of everything queued before it.
-      const pending = collector.collect(out, controller.signal);
+      const pending = collector.collect(out, signal);
       if (pending !== undefined) {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
-        });
-        const outcome = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+        const outcome = await Promise.race([pending, deadline]);
         if (outcome === 'timeout') {
-          controller.abort(new Error(`collector ${name} timed out after ${this.timeoutMs} ms`));
           // A collector that is still running may keep writing into `out`; a fresh writer keeps this scrape consistent.
           pending.catch(() => undefined);
           this.remember(name, false, `timed out after ${this.timeoutMs} ms`);
