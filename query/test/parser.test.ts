@@ -15,7 +15,7 @@ describe('parseExpr', () => {
   it('folds offset and @ into the selector they modify', () => {
     const e = parseExpr('rate(x{a="b"}[5m] offset 1m @ 100)');
     expect(e.kind).to.equal('call');
-    const arg = (e as { args: unknown[] }).args[0] as { kind: string; rangeMs: number; selector: { offsetMs: number; at: unknown } };
+    const arg = (e as unknown as { args: unknown[] }).args[0] as { kind: string; rangeMs: number; selector: { offsetMs: number; at: unknown } };
     expect(arg.kind).to.equal('matrixSelector');
     expect(arg.rangeMs).to.equal(300_000);
     expect(arg.selector.offsetMs).to.equal(60_000);
@@ -25,18 +25,18 @@ describe('parseExpr', () => {
   it('reads keywords case-insensitively and grouping after the argument', () => {
     const e = parseExpr('SUM(x) BY (job)');
     expect(e).to.include({ kind: 'aggregate', op: 'sum', without: false });
-    expect((e as { grouping: string[] }).grouping).to.deep.equal(['job']);
+    expect((e as unknown as { grouping: string[] }).grouping).to.deep.equal(['job']);
   });
 
   it('makes ^ right-associative and binds a sign looser than ^', () => {
-    const e = parseExpr('-2 ^ 3 ^ 2') as { kind: string; expr: { op: string; rhs: { op: string } } };
+    const e = parseExpr('-2 ^ 3 ^ 2') as unknown as { kind: string; expr: { op: string; rhs: { op: string } } };
     expect(e.kind).to.equal('unary');
     expect(e.expr.op).to.equal('^');
     expect(e.expr.rhs.op).to.equal('^');
   });
 
   it('accepts durations up to years', () => {
-    const e = parseExpr('x[1y2w3d4h5m6s7ms]') as { rangeMs: number };
+    const e = parseExpr('x[1y2w3d4h5m6s7ms]') as unknown as { rangeMs: number };
     expect(e.rangeMs).to.equal(((((365 + 14 + 3) * 24 + 4) * 60 + 5) * 60 + 6) * 1000 + 7);
   });
 
