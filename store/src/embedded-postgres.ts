@@ -11,12 +11,12 @@
  * anyway, so a bigger pool would add no throughput. The server allows one spare connection for a pool that
  * replaces a broken connection before the server has noticed the old one close.
  */
-import { mkdir, access, writeFile, rm, constants } from 'node:fs/promises';
+import { mkdir, access, writeFile, readFile, rm, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { PermissionError, StoreError } from './errors.js';
+import { DataDirLockedError, PermissionError, StoreError } from './errors.js';
 
 /** Options of EmbeddedPostgres.start. */
 export interface EmbeddedPostgresOptions {
@@ -40,6 +40,7 @@ export class EmbeddedPostgres {
     readonly url: string,
     /** The absolute data folder. */
     readonly dataDir: string,
+    private readonly lockFile: string,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -48,6 +49,16 @@ export class EmbeddedPostgres {
     const dir = path.resolve(dataDir);
     const log = options.log ?? (() => {});
     await ensureWritableDir(dir);
+    const lockFile = await lockDataDir(dir);
+    try {
+      return await EmbeddedPostgres.startWorker(dir, lockFile, options, log);
+    } catch (err) {
+      await rm(lockFile, { force: true });
+      throw err;
+    }
+  }
+
+  private static async startWorker(dir: string, lockFile: string, options: EmbeddedPostgresOptions, log: (line: string) => void): Promise<EmbeddedPostgres> {
     const worker = createWorker({ dataDir: dir, maxConnections: options.maxConnections ?? 2 });
     const timeoutMs = options.startTimeoutMs ?? 120_000;
     const port = await new Promise<number>((resolve, reject) => {
@@ -70,7 +81,7 @@ export class EmbeddedPostgres {
       worker.once('error', (err) => fail(new StoreError(`embedded PostgreSQL in ${dir} failed to start: ${err.message}`, { cause: err })));
       worker.once('exit', (code) => fail(new StoreError(`embedded PostgreSQL in ${dir} exited with code ${code} while starting`)));
     });
-    const self = new EmbeddedPostgres(worker, `postgres://postgres@127.0.0.1:${port}/postgres`, dir, log);
+    const self = new EmbeddedPostgres(worker, `postgres://postgres@127.0.0.1:${port}/postgres`, dir, lockFile, log);
     worker.on('error', (err) => log(`embedded PostgreSQL worker error: ${err.message}`));
     log(`embedded PostgreSQL (PGlite) on 127.0.0.1:${port}, data in ${dir}`);
     return self;
@@ -104,6 +115,7 @@ export class EmbeddedPostgres {
       worker.postMessage({ type: 'stop' });
     });
     await worker.terminate();
+    await rm(this.lockFile, { force: true });
   }
 }
 
@@ -138,5 +150,38 @@ async function ensureWritableDir(dir: string): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
     throw new PermissionError(`data folder ${dir} is not writable: ${code}`, { cause: err });
+  }
+}
+
+/**
+ * Takes the folder's lock file (`hlmon.lock`, holding the owner's pid). PGlite itself does not lock its
+ * folder, and two instances writing one folder would corrupt it. A lock left by a dead process is taken over.
+ */
+async function lockDataDir(dir: string): Promise<string> {
+  const file = path.join(dir, 'hlmon.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new PermissionError(`data folder ${dir} is not writable: ${(err as NodeJS.ErrnoException).code}`, { cause: err });
+      }
+    }
+    const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      throw new DataDirLockedError(`data folder ${dir} is in use by process ${owner}${owner === process.pid ? ' (this process)' : ''}`);
+    }
+    await rm(file, { force: true });
+  }
+  throw new DataDirLockedError(`data folder ${dir} is locked (${file}) and the lock could not be taken over`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -16,7 +16,8 @@ export type StoreErrorCode =
   | 'MIGRATION'
   | 'SERIALIZATION'
   | 'BAD_INPUT'
-  | 'CLOSED';
+  | 'CLOSED'
+  | 'LOCKED';
 
 /** Base class of every error the store raises. */
 export class StoreError extends Error {
@@ -93,6 +94,13 @@ export class SerializationError extends StoreError {
 export class BadInputError extends StoreError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, { ...options, code: 'BAD_INPUT' });
+  }
+}
+
+/** The embedded database's data folder is in use by another live process. */
+export class DataDirLockedError extends StoreError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, code: 'LOCKED' });
   }
 }
 

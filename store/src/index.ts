@@ -12,6 +12,7 @@ export {
   MigrationError,
   SerializationError,
   BadInputError,
+  DataDirLockedError,
   classifyError,
   type StoreErrorCode,
   type ErrorContext,

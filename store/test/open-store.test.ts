@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Labels, Matcher } from '@hlmon/model';
-import { ENGINES, freshPostgresDatabase, listenOnPort0, rejects, tempDir, withStore } from '@hlmon/testkit';
-import { BadUrlError, ConnectionError, PermissionError, QueryTimeoutError, UniqueViolationError, classifyError, openStore } from '@hlmon/store';
+import { ENGINES, copyPgliteTemplate, freshPostgresDatabase, listenOnPort0, rejects, tempDir, withStore } from '@hlmon/testkit';
+import { BadUrlError, ConnectionError, DataDirLockedError, PermissionError, QueryTimeoutError, UniqueViolationError, classifyError, openStore } from '@hlmon/store';
 
 const T0 = Date.UTC(2026, 10, 26);
 
@@ -58,25 +58,31 @@ describe('openStore', () => {
     }
   });
 
-  it('keeps PGlite data in its folder across a close and a reopen', async function () {
+  it('keeps PGlite data in its folder across a close and a reopen, and refuses a second opener meanwhile', async function () {
     this.timeout(120_000);
     const dir = await tempDir();
     try {
+      // From the initialised template (initdb takes long); what is checked is that writes persist.
+      await copyPgliteTemplate(dir.path);
       const first = await openStore({ dataDir: dir.path });
       expect(first.engine).to.equal('pglite');
       await first.migrate();
       const app = first.appender();
       app.append(Labels.from({ __name__: 'persisted', job: 'x' }), T0, 42);
       await app.commit();
+      // PGlite does not lock its folder itself; the store's lock file stops a second opener.
+      const second = await rejects(openStore({ dataDir: dir.path }));
+      expect(second).to.be.instanceOf(DataDirLockedError);
+      expect(second.message).to.equal(`data folder ${dir.path} is in use by process ${process.pid} (this process)`);
       await first.close();
 
-      const second = await openStore({ dataDir: dir.path });
+      const reopened = await openStore({ dataDir: dir.path });
       try {
-        expect(await second.migrate()).to.deep.equal({ applied: [] });
-        const got = await second.querier().select([new Matcher('=', '__name__', 'persisted')], { start: T0, end: T0 });
+        expect(await reopened.migrate()).to.deep.equal({ applied: [] });
+        const got = await reopened.querier().select([new Matcher('=', '__name__', 'persisted')], { start: T0, end: T0 });
         expect(got.map((s) => s.samples)).to.deep.equal([[{ t: T0, v: 42 }]]);
       } finally {
-        await second.close();
+        await reopened.close();
       }
     } finally {
       await dir.remove();
