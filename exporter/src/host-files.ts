@@ -3,7 +3,7 @@
  * read, one readFileSync is a single open/read/close and costs less than the promise machinery of the
  * asynchronous API, which matters because a scrape reads a few hundred of them.
  */
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 
 /**
  * A scratch buffer for reads. It holds no state between calls: every read below is synchronous, so no two
@@ -58,6 +58,9 @@ export function readOptional(path: string): string | undefined {
 
 /** Lists a directory, or returns [] when it does not exist. */
 export function listDir(path: string): string[] {
+  // Checking first is one cheap syscall; a thrown ENOENT costs an Error with a stack trace on every scrape
+  // for classes a host simply lacks (no hwmon in a VM).
+  if (!existsSync(path)) return [];
   try {
     return readdirSync(path);
   } catch (err) {

@@ -6,29 +6,41 @@ import { readOptional, readText } from '../host-files.js';
 /** node_exporter 1.5's default `--collector.netstat.fields`. */
 export const DEFAULT_NETSTAT_FIELDS = /^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$/;
 
-function emit(out: MetricWriter, protocol: string, field: string, value: string): void {
+/**
+ * Which fields are exported, by "Proto_Field", remembered so the field filter runs once per field and not
+ * once per field per scrape (/proc/net/netstat alone has about 150 fields). Undefined: not exported.
+ */
+export type NetstatNames = Map<string, [string, string] | undefined>;
+
+function emit(out: MetricWriter, names: NetstatNames, protocol: string, field: string, value: string): void {
   const key = `${protocol}_${field}`;
-  if (!DEFAULT_NETSTAT_FIELDS.test(key)) return;
+  let named = names.get(key);
+  if (named === undefined) {
+    if (names.has(key)) return;
+    named = DEFAULT_NETSTAT_FIELDS.test(key) ? [`node_netstat_${key}`, `Statistic ${protocol}${field}.`] : undefined;
+    names.set(key, named);
+    if (named === undefined) return;
+  }
   // Untyped, as node_exporter: some of these are gauges (CurrEstab, Forwarding) and most are counters.
-  out.untyped(`node_netstat_${key}`, `Statistic ${protocol}${field}.`, Number(value));
+  out.untyped(named[0], named[1], Number(value));
 }
 
 /** Writes netstat families from /proc/net/netstat or /proc/net/snmp text (header line, then value line). */
-export function writeNetstatPairs(text: string, out: MetricWriter): void {
+export function writeNetstatPairs(text: string, out: MetricWriter, cache: NetstatNames = new Map()): void {
   const lines = text.split('\n');
   for (let i = 0; i + 1 < lines.length; i += 2) {
     const names = lines[i]!.split(/\s+/);
     const values = lines[i + 1]!.split(/\s+/);
     const protocol = names[0]!.replace(/:$/, '');
-    for (let k = 1; k < names.length; k++) if (names[k] !== '' && values[k] !== undefined) emit(out, protocol, names[k]!, values[k]!);
+    for (let k = 1; k < names.length; k++) if (names[k] !== '' && values[k] !== undefined) emit(out, cache, protocol, names[k]!, values[k]!);
   }
 }
 
 /** Writes netstat families from /proc/net/snmp6 text ("Ip6InOctets  123" per line). */
-export function writeSnmp6(text: string, out: MetricWriter): void {
+export function writeSnmp6(text: string, out: MetricWriter, cache: NetstatNames = new Map()): void {
   for (const line of text.split('\n')) {
     const m = /^(Ip6|Icmp6|Udp6|UdpLite6)(\S+)\s+(\d+)/.exec(line);
-    if (m !== null) emit(out, m[1]!, m[2]!, m[3]!);
+    if (m !== null) emit(out, cache, m[1]!, m[2]!, m[3]!);
   }
 }
 
@@ -38,12 +50,13 @@ export const netstatCollector: CollectorDefinition = {
   defaultEnabled: true,
   description: 'TCP, UDP, IP and ICMP counters from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6.',
   create(ctx: CollectorContext): Collector {
+    const cache: NetstatNames = new Map();
     return {
       collect(out) {
-        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/netstat`), out);
-        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/snmp`), out);
+        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/netstat`), out, cache);
+        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/snmp`), out, cache);
         const v6 = readOptional(`${ctx.paths.procfs}/net/snmp6`);
-        if (v6 !== undefined) writeSnmp6(v6, out);
+        if (v6 !== undefined) writeSnmp6(v6, out, cache);
       },
     };
   },

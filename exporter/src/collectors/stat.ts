@@ -14,7 +14,12 @@ export const statCollector: CollectorDefinition = {
         for (const line of readText(path).split('\n')) {
           const space = line.indexOf(' ');
           const key = line.slice(0, space);
-          const first = (): number => parseNumber(line.slice(space + 1).trimStart().split(' ')[0]!, `${path} ${key}`);
+          // Only the first number is wanted; the intr line has hundreds more, so no split of the whole line.
+          const first = (): number => {
+            const rest = line.slice(space + 1).trimStart();
+            const end = rest.indexOf(' ');
+            return parseNumber(end < 0 ? rest : rest.slice(0, end), `${path} ${key}`);
+          };
           switch (key) {
             case 'btime': out.gauge('node_boot_time_seconds', 'Node boot time, in unixtime.', first()); break;
             case 'ctxt': out.counter('node_context_switches_total', 'Total number of context switches.', first()); break;

@@ -12,15 +12,22 @@ export const vmstatCollector: CollectorDefinition = {
   description: 'Paging, swapping, page fault and OOM-kill counters from /proc/vmstat.',
   create(ctx: CollectorContext): Collector {
     const path = `${ctx.paths.procfs}/vmstat`;
+    // The filter decision per field, made once: /proc/vmstat has about 170 fields and 7 are exported.
+    const names = new Map<string, [string, string] | null>();
     return {
       collect(out) {
         for (const line of readText(path).split('\n')) {
           const space = line.indexOf(' ');
           if (space < 0) continue;
           const field = line.slice(0, space);
-          if (!DEFAULT_VMSTAT_FIELDS.test(field)) continue;
+          let named = names.get(field);
+          if (named === undefined) {
+            named = DEFAULT_VMSTAT_FIELDS.test(field) ? [`node_vmstat_${field}`, `/proc/vmstat information field ${field}.`] : null;
+            names.set(field, named);
+          }
+          if (named === null) continue;
           // Untyped, not counter: node_exporter exports every vmstat field untyped, and dashboards rely on the names.
-          out.untyped(`node_vmstat_${field}`, `/proc/vmstat information field ${field}.`, Number(line.slice(space + 1)));
+          out.untyped(named[0], named[1], Number(line.slice(space + 1)));
         }
       },
     };
