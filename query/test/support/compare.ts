@@ -72,7 +72,6 @@ export function diff(want: Normalized, got: Normalized, ordered: boolean): strin
   const w = want as Extract<Normalized, { kind: 'vector' | 'matrix' }>;
   const g = got as Extract<Normalized, { kind: 'vector' | 'matrix' }>;
   const ws = ordered ? w.series : [...w.series].sort((a, b) => (a.key < b.key ? -1 : 1));
-  const unused = ordered ? want : [...want.series].sort((a, b) => (a.key < b.key ? -1 : 1));
   const gs = ordered ? g.series : [...g.series].sort((a, b) => (a.key < b.key ? -1 : 1));
   const wKeys = ws.map((s) => s.key), gKeys = gs.map((s) => s.key);
   if (wKeys.join('\n') !== gKeys.join('\n')) {
