@@ -71,7 +71,8 @@ interface MutableFamily {
  * Throws ParseError on malformed input.
  */
 export function parseAll(text: string, format: TextFormat = 'prometheus'): MetricFamily[] {
-  const parser = new TextParser(text, format);
+  // Every sample's labels are built, so names are checked once in next() rather than again in labels().
+  const parser = new TextParser(text, format, { checkNames: 'eager' });
   const untyped: MetricType = format === 'openmetrics' ? 'unknown' : 'untyped';
   const families: MutableFamily[] = [];
   let current: MutableFamily | undefined;
