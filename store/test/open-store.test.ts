@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { Labels, Matcher } from '@hlmon/model';
 import { ENGINES, copyPgliteTemplate, freshPostgresDatabase, listenOnPort0, rejects, tempDir, withStore } from '@hlmon/testkit';
@@ -111,6 +112,21 @@ describe('openStore', () => {
     expect(err).to.be.instanceOf(ConnectionError);
     expect(err.message).to.equal(`cannot connect to PostgreSQL at 127.0.0.1:${port}: connection refused`);
     expect((err as ConnectionError).cause).to.have.property('code', 'ECONNREFUSED');
+  });
+
+  it('fails with ConnectionError when the server accepts the connection but never answers', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const err = await rejects(openStore({ url: `postgres://postgres@127.0.0.1:${port}/hlmon`, connectTimeoutMs: 300 }));
+      expect(err).to.be.instanceOf(ConnectionError);
+      expect(err.message).to.equal(`cannot connect to PostgreSQL at 127.0.0.1:${port}: connection timed out`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('fails with ConnectionError when the database does not exist', async () => {
