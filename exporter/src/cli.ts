@@ -45,10 +45,16 @@ export async function runExporterCli(argv: readonly string[], signal?: AbortSign
   }
   logger.info(`listening on ${server.url}; collectors: ${exporter.enabledCollectors.join(', ')}`);
   await new Promise<void>((resolve) => {
-    const done = (): void => resolve();
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
-    signal?.addEventListener('abort', done, { once: true });
+    if (signal?.aborted) done();
+    else signal?.addEventListener('abort', done, { once: true });
   });
   logger.info('stopping');
   await exporter.stop();

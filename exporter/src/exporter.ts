@@ -103,8 +103,18 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
   const servers = new Set<ListeningServer>();
   const telemetryPath = options.telemetryPath ?? '/metrics';
 
+  // Requests that arrive while a scrape is running share its result (two Prometheus servers of an HA pair
+  // scraping at the same moment, say). This also keeps the collector contract: never run concurrently
+  // with itself.
+  let inFlight: Promise<MetricWriter> | undefined;
   const render = async (openMetrics: boolean): Promise<string> => {
-    const out: MetricWriter = await runner.scrape();
+    inFlight ??= runner.scrape().finally(() => {
+      inFlight = undefined;
+    });
+    const collected = await inFlight;
+    // Self metrics go into a writer of their own so a shared scrape result is never modified.
+    const out = new MetricWriter();
+    for (const f of collected.all()) out.family(f.name, f.type, f.help).samples.push(...f.samples);
     if (!options.disableExporterMetrics) self.write(out);
     self.countScrape();
     return openMetrics ? renderOpenMetrics(out.all()) : renderText(out.all());
