@@ -10,7 +10,7 @@ const TARGETS = 20;
 const PADDING_SERIES = 200;
 
 /**
- * Fault: PostgreSQL stops while 20 targets are scraped every 200 ms, the scraper is restarted during the
+ * Fault: PostgreSQL stops while 20 targets are scraped every 300 ms, the scraper is restarted during the
  * outage, PostgreSQL comes back: every scrape must be stored exactly once. Each target counts its
  * requests and exposes the count as `seq`, so the stored `seq` values of a target must be exactly
  * 1..requests, with no gap and no duplicate.
@@ -59,7 +59,7 @@ describe('write path across a PostgreSQL outage and a scraper restart', function
 
   it('stores every sample of every scrape exactly once', async () => {
     // Distinct targets: one metrics path each, through a relabeling per target.
-    const targets = Array.from({ length: TARGETS }, (_, i) => `  - job_name: t${i}\n    scrape_interval: 200ms\n    scrape_timeout: 150ms\n    metrics_path: /t${i}\n    static_configs: [{ targets: ['${server.address}'] }]`).join('\n');
+    const targets = Array.from({ length: TARGETS }, (_, i) => `  - job_name: t${i}\n    scrape_interval: 300ms\n    scrape_timeout: 290ms\n    metrics_path: /t${i}\n    static_configs: [{ targets: ['${server.address}'] }]`).join('\n');
     const cfg = parseConfig(`scrape_configs:\n${targets}\n`, 'hlmon.yml', { env: {} });
     if (cfg.errors) throw new Error(JSON.stringify(cfg.errors));
 
@@ -68,7 +68,6 @@ describe('write path across a PostgreSQL outage and a scraper restart', function
     await first.start();
     await sleep(1000);
     await pg.stop();
-    if (process.env.DBG) { await pg.start(); await store.knex.raw('select 1').catch(() => 0); await store.knex.raw('select 1').catch(() => 0); console.log('after restart', (await store.knex.raw("select count(*) from samples")).rows); await pg.stop(); }
     await sleep(1500);
     await first.stop(200);
     const spooled = first.writeStats()!;
@@ -86,8 +85,9 @@ describe('write path across a PostgreSQL outage and a scraper restart', function
     const range = { start: 0, end: Date.now() + 60_000 };
     const seq = await store.querier().select([new Matcher('=', '__name__', 'seq')], range);
     const up = await store.querier().select([new Matcher('=', '__name__', 'up')], range);
-    expect(seq).to.have.length(TARGETS);
     expect(up).to.have.length(TARGETS);
+    // A target whose every scrape failed (a timeout on a loaded machine) has no `seq` series at all.
+    expect(seq).to.have.length([...scrapes.values()].filter((e) => e.ok.length > 0).length);
     for (const s of seq) {
       const job = s.labels.get('job');
       const reported = scrapes.get(job)!;

@@ -18,6 +18,11 @@ export interface WriteBufferOptions {
   readonly maxBufferedSamples?: number;
   /** Samples per commit (several batches are grouped). */
   readonly maxCommitSamples?: number;
+  /**
+   * Commits of memory groups in flight at once (default 2): on a 2-core machine PostgreSQL's work for one
+   * commit and this process's encoding of the next overlap. Spool replay is always one at a time.
+   */
+  readonly writers?: number;
   /** First retry delay after a failed commit; doubles up to 5 s. */
   readonly retryDelayMs?: number;
   /** Batches waiting for the spool are written at least this often. */
@@ -42,15 +47,19 @@ export interface WriteStats {
 
 /** The write buffer. `write` never blocks or throws; `run` commits; `stop` flushes or spools everything. */
 export class WriteBuffer implements SampleSink {
-  private readonly memory: SampleBatch[] = [];
+  /** Oldest first; `seq` restores the order when a failed group is put back. */
+  private readonly memory: { seq: number; batch: SampleBatch }[] = [];
+  private nextSeq = 0;
+  /** Memory groups being committed. */
+  private inflight = 0;
   private memorySamples = 0;
   /** Batches bound for the spool, not yet on disk. */
   private toSpool: SampleBatch[] = [];
   private toSpoolSamples = 0;
   /** True while the spool holds (or is about to hold) batches: new batches must queue behind them. */
   private spooling: boolean;
-  private wake: (() => void) | undefined;
-  private running: Promise<void> | undefined;
+  private readonly waiters = new Set<() => void>();
+  private running: Promise<unknown> | undefined;
   private stopping = false;
   private lastSpoolFlushMs = 0;
   private failing = false;
@@ -60,12 +69,14 @@ export class WriteBuffer implements SampleSink {
   private readonly maxCommit: number;
   private readonly retryDelayMs: number;
   private readonly spoolFlushMs: number;
+  private readonly writers: number;
 
   constructor(private readonly opts: WriteBufferOptions) {
     this.maxBuffered = opts.maxBufferedSamples ?? 1_000_000;
     this.maxCommit = opts.maxCommitSamples ?? 50_000;
     this.retryDelayMs = opts.retryDelayMs ?? 250;
     this.spoolFlushMs = opts.spoolFlushMs ?? 1000;
+    this.writers = Math.max(1, opts.writers ?? 2);
     this.spooling = !opts.spool.empty;
     this.stats.spoolBytes = opts.spool.bytes;
   }
@@ -79,11 +90,11 @@ export class WriteBuffer implements SampleSink {
       this.toSpool.push(batch);
       this.toSpoolSamples += n;
     } else {
-      this.memory.push(batch);
+      this.memory.push({ seq: this.nextSeq++, batch });
       this.memorySamples += n;
     }
     this.stats.bufferedSamples = this.memorySamples + this.toSpoolSamples;
-    this.wake?.();
+    this.wakeAll();
   }
 
   /** Samples not yet committed (memory plus waiting for the spool; spooled samples are in spoolBytes). */
@@ -93,12 +104,58 @@ export class WriteBuffer implements SampleSink {
 
   /** True when nothing waits anywhere. */
   get idle(): boolean {
-    return this.memory.length === 0 && this.toSpool.length === 0 && this.opts.spool.empty;
+    return this.memory.length === 0 && this.inflight === 0 && this.toSpool.length === 0 && this.opts.spool.empty;
   }
 
   /** Starts the commit loop (idempotent). */
   start(): void {
-    this.running ??= this.loop();
+    this.running ??= Promise.all([this.loop(), ...Array.from({ length: this.writers - 1 }, () => this.helperLoop())]);
+  }
+
+  /** An extra writer: commits memory groups only, and only while the store is healthy. */
+  private async helperLoop(): Promise<void> {
+    while (!this.stopping) {
+      if (this.memory.length === 0 || this.failing) {
+        await this.sleep(this.spoolFlushMs);
+        continue;
+      }
+      try {
+        await this.commitMemoryGroup();
+      } catch (e) {
+        this.noteError(e);
+        await this.sleep(this.retryDelayMs);
+      }
+    }
+  }
+
+  private noteError(e: unknown): void {
+    this.stats.writeErrors++;
+    this.stats.lastError = (e as Error).message;
+    this.stats.lastErrorMs = this.opts.clock.now();
+    if (!this.failing) {
+      this.failing = true;
+      this.opts.log?.('warn', `writing samples failed, buffering and retrying: ${(e as Error).message}`, e);
+    }
+  }
+
+  /** Commits the oldest memory group; on failure puts it back where it was and rethrows. */
+  private async commitMemoryGroup(): Promise<void> {
+    const group = this.takeMemoryGroup();
+    this.inflight++;
+    try {
+      await this.commit(group.map((q) => q.batch));
+    } catch (e) {
+      // Back where they were: other writers may have taken newer groups meanwhile.
+      let at = 0;
+      while (at < this.memory.length && this.memory[at]!.seq < group[0]!.seq) at++;
+      this.memory.splice(at, 0, ...group);
+      for (const q of group) this.memorySamples += q.batch.t.length;
+      throw e;
+    } finally {
+      this.inflight--;
+      this.stats.bufferedSamples = this.pendingSamples;
+      this.wakeAll();
+    }
   }
 
   private async loop(): Promise<void> {
@@ -113,13 +170,7 @@ export class WriteBuffer implements SampleSink {
         }
         delay = this.retryDelayMs;
       } catch (e) {
-        this.stats.writeErrors++;
-        this.stats.lastError = (e as Error).message;
-        this.stats.lastErrorMs = this.opts.clock.now();
-        if (!this.failing) {
-          this.failing = true;
-          this.opts.log?.('warn', `writing samples failed, buffering and retrying: ${(e as Error).message}`, e);
-        }
+        this.noteError(e);
         // Batches keep arriving while the store is down: move them to disk on schedule.
         await this.flushToSpool(false).catch((err: unknown) => this.opts.log?.('error', `spool write failed: ${(err as Error).message}`, err));
         await this.sleep(delay);
@@ -133,18 +184,11 @@ export class WriteBuffer implements SampleSink {
   /** One unit of work: commit a memory group, else flush pending spool writes and replay one record. */
   private async step(): Promise<boolean> {
     if (this.memory.length > 0) {
-      const group = this.takeMemoryGroup();
-      try {
-        await this.commit(group);
-      } catch (e) {
-        // Back to the front: these are the oldest samples.
-        this.memory.unshift(...group);
-        for (const b of group) this.memorySamples += b.t.length;
-        throw e;
-      }
-      this.stats.bufferedSamples = this.pendingSamples;
+      await this.commitMemoryGroup();
       return true;
     }
+    // The spool holds newer samples than any group still being committed: wait for those first.
+    if (this.inflight > 0) return false;
     await this.flushToSpool(false);
     const rec = await this.opts.spool.peek();
     if (rec === undefined) {
@@ -167,13 +211,13 @@ export class WriteBuffer implements SampleSink {
     this.stats.spoolBytes = this.opts.spool.bytes;
   }
 
-  private takeMemoryGroup(): SampleBatch[] {
-    const group: SampleBatch[] = [];
+  private takeMemoryGroup(): { seq: number; batch: SampleBatch }[] {
+    const group: { seq: number; batch: SampleBatch }[] = [];
     let n = 0;
-    while (this.memory.length > 0 && (group.length === 0 || n + this.memory[0]!.t.length <= this.maxCommit)) {
-      const b = this.memory.shift()!;
-      n += b.t.length;
-      group.push(b);
+    while (this.memory.length > 0 && (group.length === 0 || n + this.memory[0]!.batch.t.length <= this.maxCommit)) {
+      const q = this.memory.shift()!;
+      n += q.batch.t.length;
+      group.push(q);
     }
     this.memorySamples -= n;
     return group;
@@ -219,18 +263,21 @@ export class WriteBuffer implements SampleSink {
   }
 
   private sleep(ms: number): Promise<void> {
-    // stop() may have called wake() while the loop was busy, before this sleep began.
+    // stop() may have woken everyone while this writer was busy, before this sleep began.
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      // Only the commit loop sleeps, so one wake-up function is enough.
       const done = (): void => {
         clearTimeout(timer);
-        if (this.wake === done) this.wake = undefined;
+        this.waiters.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      this.waiters.add(done);
     });
+  }
+
+  private wakeAll(): void {
+    for (const w of [...this.waiters]) w();
   }
 
   /**
@@ -239,7 +286,7 @@ export class WriteBuffer implements SampleSink {
    */
   async stop(deadlineMs = 5000): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.wakeAll();
     await this.running;
     this.running = undefined;
     const until = Date.now() + deadlineMs;
@@ -251,7 +298,7 @@ export class WriteBuffer implements SampleSink {
       this.opts.log?.('warn', `final flush failed, spooling the rest: ${(e as Error).message}`, e);
     }
     if (this.memory.length > 0) {
-      await this.opts.spool.prepend(this.memory.splice(0));
+      await this.opts.spool.prepend(this.memory.splice(0).map((q) => q.batch));
       this.memorySamples = 0;
     }
     await this.flushToSpool(true);
