@@ -131,7 +131,10 @@ export class TextParser {
     }
   }
 
-  /** The raw text of the current series: metric name and label block exactly as written. */
+  /**
+   * The raw text of the current series: metric name and label block exactly as written. In the default
+   * lazy mode the characters of its names are checked by labels() (see TextParserOptions.checkNames).
+   */
   series(): string {
     return this.src.slice(this.start, this.seriesEnd);
   }
@@ -268,7 +271,11 @@ export class TextParser {
       if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) { p += 2; continue; }
       if (p >= n) continue;
       this.start = p;
-      if (hasClass(c, NAME_START)) return this.lazy ? this.promSeriesLazy(p) : this.promSeries(p);
+      if (hasClass(c, NAME_START)) {
+        if (this.lazy) return this.promSeriesLazy(p);
+        this.checked = true;
+        return this.promSeries(p);
+      }
       if (c === HASH) return this.promComment(p);
       throw this.fail(p, 'expected a valid start token');
     }
@@ -297,6 +304,7 @@ export class TextParser {
    */
   private promSeriesLazy(start: number): EntryKind {
     const s = this.src, n = this.len;
+    this.checked = false;
     let p = start + 1;
     if (this.nextSpace < p) this.nextSpace = indexOr(s, ' ', p, n);
     if (this.nextBrace < p) this.nextBrace = indexOr(s, '{', p, n);
@@ -321,10 +329,10 @@ export class TextParser {
         // `name = "` is not checked here, only that the opening quote is on this line.
         const open = s.indexOf('"', p);
         if (this.nextLf < p) this.nextLf = indexOr(s, '\n', p, n);
-        if (open < 0 || open > this.nextLf) return this.promSeries(start);
+        if (open < 0 || open > this.nextLf) return this.eagerSeries(start);
         let close = s.indexOf('"', open + 1);
         if (close >= 0 && s.charCodeAt(close - 1) === BACKSLASH) close = this.scanQuoted(open + 1, false);
-        if (close < 0) return this.promSeries(start);
+        if (close < 0) return this.eagerSeries(start);
         p = close + 1;
         c = s.charCodeAt(p);
         while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
@@ -338,7 +346,7 @@ export class TextParser {
       this.seriesEnd = e;
     }
     p = this.fastValue(p);
-    if (p < 0) return this.promSeries(start);
+    if (p < 0) return this.eagerSeries(start);
     c = s.charCodeAt(p);
     while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
     this.hasTs = false;
@@ -348,21 +356,26 @@ export class TextParser {
         ts = ts * 10 + (c - 48);
         c = s.charCodeAt(++p);
       } while (c >= 48 && c <= 57);
-      if (ts > Number.MAX_SAFE_INTEGER) return this.promSeries(start);
+      if (ts > Number.MAX_SAFE_INTEGER) return this.eagerSeries(start);
       this.ts = ts;
       this.hasTs = true;
       while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
     }
     if (c === LF) p++;
     else if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) p += 2;
-    else if (p < n) return this.promSeries(start);
+    else if (p < n) return this.eagerSeries(start);
     this.pos = p;
-    this.checked = false;
     return 'series';
   }
 
-  private promSeries(p: number): EntryKind {
+  /** The full scan of a series line that the lazy scan handed over; the line is then checked. */
+  private eagerSeries(start: number): EntryKind {
+    const kind = this.promSeries(start);
     this.checked = true;
+    return kind;
+  }
+
+  private promSeries(p: number): EntryKind {
     const s = this.src, n = this.len;
     // Measured: classifying every character through the table beats skipping a known family-name
     // prefix with String.prototype.startsWith, which V8 does not inline.
