@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import { Labels, Matcher } from '@hlmon/model';
 import { ENGINES, copyPgliteTemplate, freshPostgresDatabase, listenOnPort0, rejects, tempDir, withStore } from '@hlmon/testkit';
 import { BadUrlError, ConnectionError, DataDirLockedError, PermissionError, QueryTimeoutError, UniqueViolationError, classifyError, openStore } from '@hlmon/store';
@@ -87,6 +88,19 @@ describe('openStore', () => {
       }
     } finally {
       await dir.remove();
+    }
+  });
+
+  it('returns int8 columns as numbers without changing pg\'s global type parsers', async () => {
+    const db = await freshPostgresDatabase();
+    const store = await openStore({ url: db.url });
+    try {
+      const row = (await store.knex.raw('SELECT 9007199254740991::bigint AS big, count(*) AS n FROM pg_class WHERE false')).rows[0];
+      expect(row).to.deep.equal({ big: 9007199254740991, n: 0 });
+      expect(pg.types.getTypeParser(20, 'text')('42')).to.equal('42');
+    } finally {
+      await store.close();
+      await db.drop();
     }
   });
 
