@@ -345,8 +345,21 @@ export class TextParser {
     } else {
       this.seriesEnd = e;
     }
-    p = this.fastValue(p);
-    if (p < 0) return this.eagerSeries(start);
+    const vs = p;
+    p = this.fastValue(vs);
+    if (p < 0) {
+      // Long or special values (17 digits, NaN, +Inf): the general value parser, not a rescan of the line.
+      p = vs;
+      while (p < n) {
+        c = s.charCodeAt(p);
+        if (c === SPACE || c === TAB || c === LF || c === BRACE_OPEN) break;
+        if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) break;
+        p++;
+      }
+      const v = parseGoFloat(s, vs, p);
+      if (typeof v !== 'number') return this.eagerSeries(start);
+      this.val = v;
+    }
     c = s.charCodeAt(p);
     while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
     this.hasTs = false;
