@@ -208,11 +208,15 @@ class Builder {
 
   private durationText(n: SyntaxNode): number {
     const s = this.text(n);
+    let ms: number;
     try {
-      return parseDurationMs(s);
+      ms = parseDurationMs(s);
     } catch (cause) {
       return this.fail(n, (cause as Error).message);
     }
+    // Prometheus 2.42 rejects every zero duration: ranges, subquery steps and offsets alike.
+    if (ms === 0) this.fail(n, 'duration must be greater than 0');
+    return ms;
   }
 
   private number(n: SyntaxNode): number {
@@ -233,7 +237,11 @@ class Builder {
   }
 
   private string(n: SyntaxNode): string {
-    return unquote(this.text(n));
+    try {
+      return unquote(this.text(n));
+    } catch (cause) {
+      return this.fail(n, (cause as Error).message);
+    }
   }
 
   private vectorSelector(n: SyntaxNode): VectorSelector {

@@ -100,12 +100,12 @@ function closingBrace(line: string, open: number): number {
   throw new SeriesValuesError(`unclosed '{' in ${JSON.stringify(line)}`);
 }
 
-/** Unquotes a PromQL string literal in double or single quotes, with Go escapes. */
+/** Unquotes a PromQL string literal in double, single or back quotes, with Go escapes; rejects unknown escapes as Prometheus does. */
 export function unquote(q: string): string {
-  const quote = q[0];
+  const quote = q[0]!;
   const body = q.slice(1, -1);
   if (quote === '`') return body;
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/gs, (_, e: string) => {
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.?)/gs, (_, e: string) => {
     switch (e[0]) {
       case 'n': return '\n';
       case 't': return '\t';
@@ -114,11 +114,15 @@ export function unquote(q: string): string {
       case 'b': return '\b';
       case 'f': return '\f';
       case 'v': return '\v';
+      case '\\': return '\\';
       case 'x': return String.fromCharCode(parseInt(e.slice(1), 16));
       case 'u': case 'U': return String.fromCodePoint(parseInt(e.slice(1), 16));
       default:
         if (/^[0-7]{3}$/.test(e)) return String.fromCharCode(parseInt(e, 8));
-        return e;
+        if (e === quote) return e;
+        if (e === '') throw new SeriesValuesError('escape sequence not terminated');
+        // Go's %#U notation, as in Prometheus's lexer.
+        throw new SeriesValuesError(`unknown escape sequence U+${e.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${e}'`);
     }
   });
 }

@@ -63,6 +63,19 @@ describe('parseExpr', () => {
     expect(parseError('{a=~".*"}').message).to.match(/at least one non-empty matcher/);
   });
 
+  it('rejects a zero duration as Prometheus 2.42 does', () => {
+    expect(parseError('x offset 0s').message).to.equal('1:10: parse error: duration must be greater than 0');
+  });
+
+  it('rejects an unknown escape sequence in a string', () => {
+    expect(parseError('x{a="b\\-c"}').message).to.equal("1:5: parse error: unknown escape sequence U+002D '-'");
+  });
+
+  it('unescapes Go escapes and keeps back-quoted strings raw', () => {
+    const e = parseExpr('x{a="\\x41\\u00e9\\"", b=`\\d`}') as unknown as { matchers: { name: string; value: string }[] };
+    expect(e.matchers.map((m) => [m.name, m.value])).to.deep.equal([['__name__', 'x'], ['a', 'Aé"'], ['b', '\\d']]);
+  });
+
   it('rejects grouping modifiers on set operators', () => {
     expect(parseError('a and on(x) group_left b').message).to.match(/no grouping allowed for "and" operation/);
   });

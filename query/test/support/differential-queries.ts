@@ -92,6 +92,13 @@ export const DIFF_QUERIES: readonly DiffQuery[] = [
   q('node_load1[3m:45s]'), q('node_load1[3m:45s] @ AT'), q('sum(node_load1 @ start())'), q('timestamp(node_load1 @ AT)'),
   q('timestamp(sum(node_load1))'), q('year(vector(-86400))'), q('month(node_load1 * 1e9)'), q('up > bool on(instance) group_left node_load1'),
   q('sum by (instance) (node_cpu_seconds_total) / on(instance) group_left node_load1'),
+  // Syntax variants.
+  q('node_load1{job="node",}'), q('sum by (job,) (node_load1)'), q('node_load1 offset 1h30m'), q('node_load1 # a comment'),
+  q('sum(node_load1) without()'), q('node_load1{instance=~"HOST-0"}'), q('node_load1{instance=~"(?i)HOST-0"}'),
+  q('{__name__=~"node_load1|up", job="node"}'), q('node_load1 unless on() vector(1)'), q('rate(http_requests_total[1m] offset -1m)'),
+  q('node_load1 offset 0s'), q("node_load1{instance='host-1'}"), q('node_load1{instance=`host-1`}'), q('node_load1{instance="host\\-1"}'),
+  q('sum by(instance)(rate(node_cpu_seconds_total[5m]))'), q('node_load1 > bool 1 == bool 0'), q('(1 + 2) * node_load1'),
+  q('node_load1 and on(instance) group_left up'), q('node_load1 @ 1704070800.123'),
   // Errors.
   q('rate(node_load1)'), q('node_load1 + on(instance) node_cpu_seconds_total'), q('node_cpu_seconds_total / on(instance) node_load1'),
   q('abs({job="node"})'), q('sum(node_load1'), q('unknown_fn(node_load1)'), q('label_replace(up, "bad-name", "", "job", "")'),
