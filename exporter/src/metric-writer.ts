@@ -72,16 +72,19 @@ export class MetricWriter {
     return n;
   }
 
+  /** Adds one family, appending its samples when a family of that name is already here. */
+  absorbFamily(f: MetricFamily): void {
+    const mine = this.families.get(f.name);
+    if (mine === undefined) this.families.set(f.name, f);
+    else for (const s of f.samples) mine.samples.push(s);
+  }
+
   /**
    * Moves every family of `other` into this writer. Samples of a family that already exists here are
    * appended to it; its type and help stay the first ones seen, as a scrape may hold each family once.
    */
   absorb(other: MetricWriter): void {
-    for (const f of other.all()) {
-      const mine = this.families.get(f.name);
-      if (mine === undefined) this.families.set(f.name, f);
-      else for (const s of f.samples) mine.samples.push(s);
-    }
+    for (const f of other.all()) this.absorbFamily(f);
   }
 }
 

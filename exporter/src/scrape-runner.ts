@@ -48,10 +48,28 @@ export class ScrapeRunner {
     const out = new MetricWriter();
     const duration = out.family('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.');
     const success = out.family('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.');
+    // A family may come from one collector only: a textfile that redefines node_load1, say, would otherwise
+    // put two series with the same labels (or two types) into one scrape. The later collector loses that
+    // family and is reported failed, as node_exporter reports "collected before with the same name".
+    const owners = new Map<string, string>();
     for (const r of results) {
-      out.absorb(r.out);
+      const clashes: string[] = [];
+      for (const family of r.out.all()) {
+        const owner = owners.get(family.name);
+        if (owner !== undefined && owner !== r.name) {
+          clashes.push(`${family.name} (already exported by collector ${owner})`);
+          continue;
+        }
+        owners.set(family.name, r.name);
+        out.absorbFamily(family);
+      }
+      let ok = r.ok;
+      if (clashes.length > 0 && ok) {
+        ok = false;
+        this.remember(r.name, false, `dropped families: ${clashes.join(', ')}`);
+      }
       duration.samples.push({ suffix: '', labels: { collector: r.name }, value: r.seconds });
-      success.samples.push({ suffix: '', labels: { collector: r.name }, value: r.ok ? 1 : 0 });
+      success.samples.push({ suffix: '', labels: { collector: r.name }, value: ok ? 1 : 0 });
     }
     return out;
   }

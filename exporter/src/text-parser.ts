@@ -78,8 +78,11 @@ function parseValue(s: string, lineNo: number): number {
   return v;
 }
 
-/** Parses text-format input into a MetricWriter; throws TextParseError at the first problem. */
-export function parseTextFormat(text: string): MetricWriter {
+/**
+ * Parses text-format input into a MetricWriter; throws TextParseError at the first problem. Families
+ * without a HELP line get `defaultHelp(name)`.
+ */
+export function parseTextFormat(text: string, defaultHelp: (family: string) => string = (family) => `Metric read from textfile ${family}`): MetricWriter {
   const out = new MetricWriter();
   const types = new Map<string, MetricType>();
   const helps = new Map<string, string>();
@@ -121,7 +124,7 @@ export function parseTextFormat(text: string): MetricWriter {
     const value = parseValue(fields[0]!, lineNo);
     const { family, suffix } = familyOf(sampleName, types);
     withSamples.add(family);
-    out.family(family, types.get(family) ?? 'untyped', helps.get(family) ?? `Metric read from textfile ${family}`)
+    out.family(family, types.get(family) ?? 'untyped', helps.get(family) ?? defaultHelp(family))
       .samples.push({ suffix, labels, value });
   }
   return out;

@@ -22,6 +22,19 @@ describe('a failing collector never fails the scrape', () => {
     expect(f.get('node_textfile_mtime_seconds')!.metrics.map((m) => m.labels!.file)).to.deep.equal([`${dir.path}/good.prom`]);
   });
 
+  it('a textfile family that a collector already exports is dropped and the textfile collector fails', async () => {
+    writeFileSync(`${dir.path}/clash.prom`, '# TYPE node_load1 counter\nnode_load1 99\nnode_uname_info 5\nown_metric 1\n');
+    const logger = new MemoryLogger();
+    const exporter = createExporter({ disableDefaults: true, collectors: { textfile: true, loadavg: true, uname: true }, textfileDirectory: dir.path, logger, platform: 'linux' });
+    const f = parseFamilies(await exporter.metrics());
+    expect(sampleValue(f, 'node_uname_info')).to.equal(1);
+    expect(f.get('node_load1')!.type).to.equal('GAUGE');
+    expect(f.get('node_load1')!.metrics).to.have.length(1);
+    expect(sampleValue(f, 'own_metric')).to.equal(1);
+    expect(sampleValue(f, 'node_scrape_collector_success', { collector: 'textfile' })).to.equal(0);
+    expect(logger.lines[0]).to.contain('dropped families: node_load1 (already exported by collector loadavg), node_uname_info (already exported by collector uname)');
+  });
+
   it('logs a failing collector once, not on every scrape, and logs its recovery', async () => {
     writeFileSync(`${dir.path}/bad.prom`, 'broken 1 2 3\n');
     const logger = new MemoryLogger();

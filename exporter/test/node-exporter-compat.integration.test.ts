@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
 import { createExporter, MemoryLogger } from '@hlmon/exporter';
-import { freePort, parseFamilies, sampleValue, startProcess, waitForHttp, type ParsedFamily } from './helpers.js';
+import { freePort, parseFamilies, sampleValue, startProcess, tempDir, waitForHttp, type ParsedFamily } from './helpers.js';
 
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 
@@ -12,17 +13,29 @@ describe('compatibility with Debian\'s prometheus-node-exporter 1.5 on the same 
   this.timeout(30_000);
   let theirs: Map<string, ParsedFamily>;
   let ours: Map<string, ParsedFamily>;
+  let textfiles: ReturnType<typeof tempDir>;
 
   before(async () => {
+    textfiles = tempDir('compat');
+    writeFileSync(`${textfiles.path}/backup.prom`, '# HELP backup_ok Last backup succeeded.\n# TYPE backup_ok gauge\nbackup_ok{target="nas"} 1\nbackup_bytes 12345\n');
     const port = await freePort();
-    const nodeExporter = startProcess(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`]);
+    const nodeExporter = startProcess(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`, `--collector.textfile.directory=${textfiles.path}`]);
     try {
       theirs = parseFamilies(await waitForHttp(`http://127.0.0.1:${port}/metrics`, 10_000, nodeExporter));
     } finally {
       await nodeExporter.stop();
     }
-    const exporter = createExporter({ logger: new MemoryLogger() });
+    const exporter = createExporter({ logger: new MemoryLogger(), textfileDirectory: textfiles.path });
     ours = parseFamilies(await exporter.metrics());
+  });
+  after(() => textfiles.remove());
+
+  it('exports textfile metrics, their HELP and the file mtime exactly as node_exporter does', () => {
+    // Values are compared as numbers: Go writes 1.795719948e+09 where JavaScript writes 1795719948.
+    const normalise = (f: ParsedFamily | undefined): unknown => f && { ...f, metrics: f.metrics.map((m) => ({ ...m, value: Number(m.value) })) };
+    for (const name of ['backup_ok', 'backup_bytes', 'node_textfile_mtime_seconds', 'node_textfile_scrape_error']) {
+      expect(normalise(ours.get(name)), name).to.deep.equal(normalise(theirs.get(name)));
+    }
   });
 
   it('shares the core families dashboards use', () => {

@@ -37,12 +37,14 @@ const LINUX_ONLY: readonly CollectorDefinition[] = [
 const EVERYWHERE: readonly CollectorDefinition[] = [dockerCollector, loadavgCollector, textfileCollector, timeCollector, unameCollector];
 
 /**
- * The collector definitions for a platform, sorted by name. On Linux the /proc readers; elsewhere the
- * portable ones take the same names, so `--collector.<name>` flags mean the same everywhere.
+ * The collector definitions for a platform, sorted by name except that textfile comes last: when a textfile
+ * redefines a family a built-in collector exports, the built-in one keeps it. On Linux the /proc readers;
+ * elsewhere the portable ones take the same names, so `--collector.<name>` flags mean the same everywhere.
  */
 export function collectorsFor(platform: NodeJS.Platform): CollectorDefinition[] {
   const list = platform === 'linux' ? [...LINUX_ONLY, ...EVERYWHERE] : [...PORTABLE_COLLECTORS, ...EVERYWHERE];
-  return list.sort((a, b) => a.name.localeCompare(b.name));
+  const rank = (d: CollectorDefinition): number => (d.name === 'textfile' ? 1 : 0);
+  return list.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 /** Every collector name any platform knows; flags naming others are rejected. */

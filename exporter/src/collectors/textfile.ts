@@ -26,9 +26,11 @@ export const textfileCollector: CollectorDefinition = {
             const path = join(dir, name);
             try {
               const stat = statSync(path);
-              const parsed = parseTextFormat(readFileSync(path, 'utf8'));
+              // node_exporter's HELP for families without one names the file they came from.
+              const parsed = parseTextFormat(readFileSync(path, 'utf8'), () => `Metric read from ${path}`);
               out.absorb(parsed);
-              mtime.samples.push({ suffix: '', labels: { file: path }, value: stat.mtimeMs / 1000 });
+              // Whole seconds, as node_exporter 1.5 reports it.
+              mtime.samples.push({ suffix: '', labels: { file: path }, value: Math.floor(stat.mtimeMs / 1000) });
             } catch (err) {
               // One bad file is skipped whole, so half-written files never export half their metrics.
               errors.push(`${path}: ${(err as Error).message}`);
