@@ -112,6 +112,14 @@ describe('scrape loop', () => {
     expect(sink.last()).to.have.length(5);
   });
 
+  it('fails a scrape with a label value longer than label_value_length_limit', async () => {
+    body = 'm{path="/a/very/long/path"} 1\n';
+    const sink = new CollectingSink();
+    const h = await loopFor(job('label_value_length_limit: 16'), server.address, sink).scrape();
+    expect(h.lastError).to.equal('label value length limit exceeded (metric: m, label name: path, value length: 17, limit: 16)');
+    expect(sink.value('up')).to.equal(0);
+  });
+
   it('marks every series stale when the target is removed', async () => {
     body = 'a 1\n';
     const sink = new CollectingSink();

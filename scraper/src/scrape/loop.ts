@@ -152,6 +152,8 @@ export class ScrapeLoop {
       if (entry === undefined) {
         const lb = mutateSampleLabels(parser.labels(), this.targetLabels, cfg.honorLabels);
         entry = { labels: relabelBuilder(lb, cfg.metricRelabelConfigs) ? lb.labels() : null };
+        // Checked on a cache miss only: a cached series passed these checks when it was first seen.
+        if (entry.labels !== null) this.checkLengths(entry.labels);
       }
       nextCache.set(series, entry);
       const final = entry.labels;
@@ -175,6 +177,20 @@ export class ScrapeLoop {
     this.cache = nextCache;
     this.lastSeries = seen;
     return { scraped, added, seriesAdded };
+  }
+
+  /** Enforces label_name_length_limit and label_value_length_limit (Prometheus's messages). */
+  private checkLengths(labels: Labels): void {
+    const { labelNameLengthLimit: nameMax, labelValueLengthLimit: valueMax } = this.cfg;
+    if (nameMax === 0 && valueMax === 0) return;
+    for (const l of labels) {
+      if (nameMax > 0 && l.name.length > nameMax) {
+        throw new Error(`label name length limit exceeded (metric: ${labels.metricName}, label name: ${l.name}, length: ${l.name.length}, limit: ${nameMax})`);
+      }
+      if (valueMax > 0 && l.value.length > valueMax) {
+        throw new Error(`label value length limit exceeded (metric: ${labels.metricName}, label name: ${l.name}, value length: ${l.value.length}, limit: ${valueMax})`);
+      }
+    }
   }
 
   /** Writes a staleness marker for every series of the last scrape missing from `current`. */
