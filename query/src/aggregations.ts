@@ -5,7 +5,7 @@
 import { LabelsBuilder, METRIC_NAME, isValidLabelName } from '@hlmon/model';
 import type { Labels } from '@hlmon/model';
 import { QueryError } from './errors.js';
-import { formatPromValue } from './format.js';
+import { formatGoFloatF } from './format.js';
 import { quantile } from './range-functions.js';
 import type { VecElement } from './value.js';
 
@@ -41,7 +41,7 @@ export function aggregate(op: string, vec: VecElement[], grouper: Grouper, group
   if (op === 'count_values') {
     const label = param as string;
     if (!isValidLabelName(label)) throw new QueryError('execution', `invalid label name ${JSON.stringify(label)}`);
-    input = vec.map((e) => ({ labels: new LabelsBuilder(e.labels).set(label, formatPromValue(e.v)).labels(), v: e.v, t: e.t }));
+    input = vec.map((e) => ({ labels: new LabelsBuilder(e.labels).set(label, formatGoFloatF(e.v)).labels(), v: e.v, t: e.t }));
     effGrouper = new Grouper(without ? grouping : [...grouping, label], without);
   }
   let k = 0;

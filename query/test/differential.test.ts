@@ -4,7 +4,7 @@
  * times and as range queries; every answer must agree.
  */
 import { expect } from 'chai';
-import { Engine, MemoryStorage } from '@hlmon/query';
+import { Engine, MemoryStorage, toPrometheusJson } from '@hlmon/query';
 import type { Querier } from '@hlmon/model';
 import { appendDataset, generateDataset, toOpenMetrics } from './support/dataset.js';
 import { DIFF_QUERIES } from './support/differential-queries.js';
@@ -69,6 +69,7 @@ describe('differential test against Prometheus 2.42', function () {
     await prom?.stop();
   });
 
+
   async function compareAll(querier: Querier): Promise<string[]> {
     const engine = new Engine({ querier });
     const got = await inBatches(CASES, 8, (c) => askHlmon(engine, c));
@@ -91,6 +92,25 @@ describe('differential test against Prometheus 2.42', function () {
     await appendDataset(() => storage.appender(), DATA);
     const problems = await compareAll(storage);
     expect(problems.length, `${problems.length} of ${CASES.length} differ:\n${problems.slice(0, 40).join('\n')}`).to.equal(0);
+  });
+
+  it('writes the same JSON as Prometheus for results computed with single IEEE operations', async () => {
+    const storage = new MemoryStorage();
+    await appendDataset(() => storage.appender(), DATA);
+    const engine = new Engine({ querier: storage });
+    const time = BASE_MS + 61 * MIN + 500;
+    const sortByMetric = (d: unknown) => {
+      const data = d as { result: unknown };
+      if (Array.isArray(data.result) && typeof data.result[0] === 'object') {
+        (data.result as { metric: object }[]).sort((a, b) => (JSON.stringify(a.metric) < JSON.stringify(b.metric) ? -1 : 1));
+      }
+      return data;
+    };
+    for (const expr of ['node_load1', 'weird_gauge', 'node_memory_MemAvailable_bytes * 1e12', 'node_load1 / 3', 'node_load1 / 1e9', 'time()', '-node_load1 * 0', '"text"']) {
+      const theirs = await prom!.api(`query?query=${encodeURIComponent(expr)}&time=${time / 1000}`);
+      const ours = toPrometheusJson(await engine.instantQuery(expr, time));
+      expect(sortByMetric(ours), expr).to.deep.equal(sortByMetric(theirs.data));
+    }
   });
 
   it('gives the same answers as Prometheus over the PostgreSQL store', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { QueryError, formatPromValue, parseExpr } from '@hlmon/query';
+import { QueryError, formatGoFloatF, formatPromValue, parseExpr } from '@hlmon/query';
 
 function parseError(expr: string): QueryError {
   try {
@@ -82,15 +82,26 @@ describe('parseExpr', () => {
 });
 
 describe('formatPromValue', () => {
-  it('formats as Go strconv.FormatFloat(v, "f", -1, 64)', () => {
-    expect(formatPromValue(1e21)).to.equal('1000000000000000000000');
-    expect(formatPromValue(1e-7)).to.equal('0.0000001');
+  it('formats as Prometheus\'s JSON: Go \'f\' format, switching to \'e\' below 1e-6 and from 1e21', () => {
+    expect(formatPromValue(1e21)).to.equal('1e+21');
+    expect(formatPromValue(4.734366679e21)).to.equal('4.734366679e+21');
+    expect(formatPromValue(1e-7)).to.equal('1e-07');
+    expect(formatPromValue(-1.2345e-10)).to.equal('-1.2345e-10');
+    expect(formatPromValue(1e-6)).to.equal('0.000001');
     expect(formatPromValue(1.5)).to.equal('1.5');
     expect(formatPromValue(123456789012)).to.equal('123456789012');
-    expect(formatPromValue(1.2345e-10)).to.equal('0.00000000012345');
+    expect(formatPromValue(1e20)).to.equal('100000000000000000000');
   });
 
   it('spells infinities and NaN as Prometheus does', () => {
     expect([formatPromValue(Infinity), formatPromValue(-Infinity), formatPromValue(NaN)]).to.deep.equal(['+Inf', '-Inf', 'NaN']);
+  });
+});
+
+describe('formatGoFloatF', () => {
+  it('never uses exponent notation, as Go strconv.FormatFloat(v, \'f\', -1, 64)', () => {
+    expect(formatGoFloatF(1e21)).to.equal('1000000000000000000000');
+    expect(formatGoFloatF(1.2345e-10)).to.equal('0.00000000012345');
+    expect(formatGoFloatF(-0)).to.equal('-0');
   });
 });

@@ -112,6 +112,7 @@ export const DIFF_QUERIES: readonly DiffQuery[] = [
   q('sum by (le) (rate(http_request_duration_seconds_bucket[5m])) / ignoring(le) group_left sum(rate(http_request_duration_seconds_count[5m]))'),
   q('delta(node_load1[1m])'), q('idelta(node_load1[15s])'), q('irate(node_cpu_seconds_total[15s])'), q('rate(node_cpu_seconds_total[15s])'),
   q('increase(http_requests_total{code="500"}[20m])'), q('changes(weird_gauge[5m])'), q('resets(weird_gauge[30m])'),
+  q('count_values("v", node_memory_MemAvailable_bytes * 1e12)'), q('count_values("v", node_load1 / 1e9)'),
   // Errors.
   q('rate(node_load1)'), q('node_load1 + on(instance) node_cpu_seconds_total'), q('node_cpu_seconds_total / on(instance) node_load1'),
   q('abs({job="node"})'), q('sum(node_load1'), q('unknown_fn(node_load1)'), q('label_replace(up, "bad-name", "", "job", "")'),
