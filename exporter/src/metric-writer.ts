@@ -123,12 +123,15 @@ function sortedFamilies(families: Iterable<MetricFamily>): MetricFamily[] {
 
 /** Renders families in the Prometheus text exposition format, version 0.0.4. */
 export function renderText(families: Iterable<MetricFamily>): string {
-  const parts: string[] = [];
+  // One growing string: V8 builds it as a rope and flattens it once when it is written to the socket,
+  // which allocates less than collecting a few thousand parts and joining them.
+  let text = '';
   for (const f of sortedFamilies(families)) {
-    parts.push(`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
-    for (const s of f.samples) parts.push(f.name + s.suffix + formatLabels(s.labels) + ' ' + formatValue(s.value) + '\n');
+    text += `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
+    const prefix = f.name;
+    for (const s of f.samples) text += prefix + s.suffix + formatLabels(s.labels) + ' ' + formatValue(s.value) + '\n';
   }
-  return parts.join('');
+  return text;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ManualClock } from '@hlmon/model';
 import { createExporter, MemoryLogger, type Exporter } from '@hlmon/exporter';
-import { FIXTURES, parseFamilies, sampleValue, type ParsedFamily } from './helpers.js';
+import { cpSync, writeFileSync } from 'node:fs';
+import { FIXTURES, parseFamilies, sampleValue, tempDir, type ParsedFamily } from './helpers.js';
 
 /** An exporter reading the fixture /proc and /sys (copies of this project's Debian 12 test machine). */
 function fixtureExporter(collectors: string[]): Exporter {
@@ -61,6 +62,28 @@ describe('collectors on fixture /proc and /sys', () => {
     expect(sampleValue(f, 'node_network_up', { device: 'eth0' })).to.equal(1);
     expect(sampleValue(f, 'node_network_mtu_bytes', { device: 'eth0' })).to.equal(1400);
     expect(Object.keys(f.get('node_network_info')!.metrics[0]!.labels!).sort()).to.deep.equal(['address', 'broadcast', 'device', 'duplex', 'ifalias', 'operstate']);
+  });
+
+  it('netclass re-reads administrative attributes such as mtu only after 30 s, link state every scrape', async () => {
+    const dir = tempDir('netclass');
+    try {
+      cpSync(`${FIXTURES}/sysfs`, dir.path, { recursive: true });
+      const clock = new ManualClock(1_700_000_000_000);
+      const exporter = createExporter({
+        disableDefaults: true, collectors: { netclass: true }, paths: { sysfs: dir.path }, clock, logger: new MemoryLogger(), platform: 'linux', disableExporterMetrics: true,
+      });
+      await exporter.metrics();
+      writeFileSync(`${dir.path}/class/net/eth0/mtu`, '9000\n');
+      writeFileSync(`${dir.path}/class/net/eth0/operstate`, 'down\n');
+      let f = parseFamilies(await exporter.metrics());
+      expect(sampleValue(f, 'node_network_up', { device: 'eth0' })).to.equal(0);
+      expect(sampleValue(f, 'node_network_mtu_bytes', { device: 'eth0' })).to.equal(1400);
+      clock.advance(30_000);
+      f = parseFamilies(await exporter.metrics());
+      expect(sampleValue(f, 'node_network_mtu_bytes', { device: 'eth0' })).to.equal(9000);
+    } finally {
+      dir.remove();
+    }
   });
 
   it('hwmon reports temperatures in celsius and fans in rpm with chip and sensor labels', async () => {

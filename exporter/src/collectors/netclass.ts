@@ -36,6 +36,15 @@ const IFF_UP = 0x1;
 
 const STATIC_ATTRIBUTES = new Set(['addr_assign_type', 'dev_id', 'ifindex', 'iflink', 'name_assign_type', 'type', 'address', 'broadcast']);
 
+/**
+ * Attributes that change only by an administrator's command (ip link set ... mtu/txqueuelen/alias/group).
+ * They are re-read at most every ADMIN_REFRESH_MS, so such a change shows within 30 s; link state, carrier,
+ * speed, duplex and flags are read on every scrape. On a host with a handful of interfaces this saves
+ * about a third of the files the collector opens.
+ */
+const ADMIN_ATTRIBUTES = new Set(['mtu', 'tx_queue_len', 'link_mode', 'netdev_group', 'ifalias']);
+const ADMIN_REFRESH_MS = 30_000;
+
 /** The netclass collector definition. */
 export const netclassCollector: CollectorDefinition = {
   name: 'netclass',
@@ -43,21 +52,27 @@ export const netclassCollector: CollectorDefinition = {
   description: 'Network interface properties (up, speed, mtu, carrier, info) from /sys/class/net.',
   create(ctx: CollectorContext): Collector {
     const base = `${ctx.paths.sysfs}/class/net`;
-    let statics = new Map<string, Map<string, string | undefined>>();
+    type Cache = Map<string, { value: string | undefined; readAtMs: number }>;
+    let statics = new Map<string, Cache>();
     return {
       collect(out) {
-        const seen = new Map<string, Map<string, string | undefined>>();
+        const nowMs = ctx.clock.now();
+        const seen = new Map<string, Cache>();
         for (const device of listDir(base)) {
           if (ctx.netDeviceExclude?.test(device)) continue;
           const dir = `${base}/${device}`;
           // An interface that is removed and re-created gets a new ifindex; the cache is keyed by name and
           // dropped for interfaces that disappear, so a re-created one is read afresh after one absent scrape.
-          const cache = statics.get(device) ?? new Map<string, string | undefined>();
+          const cache: Cache = statics.get(device) ?? new Map();
           seen.set(device, cache);
           const read = (file: string): string | undefined => {
-            if (!STATIC_ATTRIBUTES.has(file)) return readOptional(`${dir}/${file}`);
-            if (!cache.has(file)) cache.set(file, readOptional(`${dir}/${file}`));
-            return cache.get(file);
+            const isStatic = STATIC_ATTRIBUTES.has(file);
+            if (!isStatic && !ADMIN_ATTRIBUTES.has(file)) return readOptional(`${dir}/${file}`);
+            const cached = cache.get(file);
+            if (cached !== undefined && (isStatic || nowMs - cached.readAtMs < ADMIN_REFRESH_MS)) return cached.value;
+            const value = readOptional(`${dir}/${file}`);
+            cache.set(file, { value, readAtMs: nowMs });
+            return value;
           };
           const operstate = readOptional(`${dir}/operstate`) ?? '';
           const flags = Number(readOptional(`${dir}/flags`) ?? 'NaN');
@@ -68,7 +83,7 @@ export const netclassCollector: CollectorDefinition = {
             broadcast: read('broadcast') ?? '',
             device,
             duplex: (running ? readOptional(`${dir}/duplex`) : undefined) ?? '',
-            ifalias: readOptional(`${dir}/ifalias`) ?? '',
+            ifalias: read('ifalias') ?? '',
             operstate,
           });
           out.gauge('node_network_up', "Value is 1 if operstate is 'up', 0 otherwise.", operstate === 'up' ? 1 : 0, { device });

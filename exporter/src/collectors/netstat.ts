@@ -25,14 +25,33 @@ function emit(out: MetricWriter, names: NetstatNames, protocol: string, field: s
   out.untyped(named[0], named[1], Number(value));
 }
 
+/**
+ * Exported columns per header line: the header lines of /proc/net/netstat and /proc/net/snmp are the same
+ * on every read, so which columns to export (and their names) is worked out once per header line.
+ */
+export type NetstatColumns = Map<string, Array<[number, string, string]>>;
+
 /** Writes netstat families from /proc/net/netstat or /proc/net/snmp text (header line, then value line). */
-export function writeNetstatPairs(text: string, out: MetricWriter, cache: NetstatNames = new Map()): void {
+export function writeNetstatPairs(text: string, out: MetricWriter, columns: NetstatColumns = new Map()): void {
   const lines = text.split('\n');
   for (let i = 0; i + 1 < lines.length; i += 2) {
-    const names = lines[i]!.split(/\s+/);
-    const values = lines[i + 1]!.split(/\s+/);
-    const protocol = names[0]!.replace(/:$/, '');
-    for (let k = 1; k < names.length; k++) if (names[k] !== '' && values[k] !== undefined) emit(out, cache, protocol, names[k]!, values[k]!);
+    const header = lines[i]!;
+    let picked = columns.get(header);
+    if (picked === undefined) {
+      picked = [];
+      // The kernel separates both lines with single spaces, so one split rule keeps columns aligned.
+      const names = header.split(' ');
+      const protocol = names[0]!.replace(/:$/, '');
+      for (let k = 1; k < names.length; k++) {
+        const key = `${protocol}_${names[k]}`;
+        if (names[k] !== '' && DEFAULT_NETSTAT_FIELDS.test(key)) picked.push([k, `node_netstat_${key}`, `Statistic ${protocol}${names[k]}.`]);
+      }
+      columns.set(header, picked);
+    }
+    if (picked.length === 0) continue;
+    const values = lines[i + 1]!.split(' ');
+    // Untyped, as node_exporter: some of these are gauges (CurrEstab, Forwarding) and most are counters.
+    for (const [k, name, help] of picked) if (values[k] !== undefined) out.untyped(name, help, Number(values[k]));
   }
 }
 
@@ -51,10 +70,11 @@ export const netstatCollector: CollectorDefinition = {
   description: 'TCP, UDP, IP and ICMP counters from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6.',
   create(ctx: CollectorContext): Collector {
     const cache: NetstatNames = new Map();
+    const columns: NetstatColumns = new Map();
     return {
       collect(out) {
-        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/netstat`), out, cache);
-        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/snmp`), out, cache);
+        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/netstat`), out, columns);
+        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/snmp`), out, columns);
         const v6 = readOptional(`${ctx.paths.procfs}/net/snmp6`);
         if (v6 !== undefined) writeSnmp6(v6, out, cache);
       },
