@@ -8,7 +8,7 @@ import type { Clock, Matcher, Querier } from '@hlmon/model';
 import type { AggregateExpr, AtModifier, BinaryExpr, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
 import { QueryError } from './errors.js';
 import { Grouper, aggregate } from './aggregations.js';
-import { Signer, isComparison, makeResultLabels, scalarBinop, setOp, vectorBinop, vectorScalarBinop } from './binary.js';
+import { Signer, makeResultLabels, scalarBinop, setOp, vectorBinop, vectorScalarBinop } from './binary.js';
 import { INSTANT_FUNCTIONS } from './functions.js';
 import { RANGE_FUNCTIONS } from './range-functions.js';
 import type { Window } from './range-functions.js';
@@ -232,7 +232,6 @@ export class Evaluator {
       return { type: 'vector', steps: l.steps.map((vec, i) => setOp(e.op, vec, r.steps[i]!, signer)) };
     }
     const resultLabels = makeResultLabels(e.op, matching);
-    void isComparison;
     return { type: 'vector', steps: this.uniqueSteps(l.steps.map((vec, i) => {
       if ((i & 63) === 0) this.checkpoint();
       return vectorBinop(e.op, vec, r.steps[i]!, matching, e.returnBool, signer, resultLabels, this.times[i]!);

@@ -291,18 +291,16 @@ class Builder {
   }
 
   private aggregate(n: SyntaxNode): Expr {
-    let op = '', grouping: string[] = [], without = false, hasModifier = false;
+    let op = '', grouping: string[] = [], without = false;
     let args: Expr[] = [];
     for (const k of this.kids(n)) {
       if (k.name === 'AggregateOp') op = this.text(k).toLowerCase();
       else if (k.name === 'AggregateModifier') {
-        hasModifier = true;
         const [kw, labels] = this.kids(k);
         without = kw!.name === 'Without';
         grouping = labels ? this.kids(labels).map((l) => (l.name === 'LabelName' ? this.text(l) : this.string(this.kids(l)[0] ?? l))) : [];
       } else if (k.name === 'FunctionCallBody') args = this.kids(k).map((a) => this.expr(a));
     }
-    void hasModifier;
     if (!AGGREGATIONS.has(op)) this.fail(n, `unsupported aggregation ${JSON.stringify(op)}`);
     const pos = { start: n.from, end: n.to };
     const wanted = PARAM_AGGREGATIONS.has(op) ? 2 : 1;
