@@ -44,13 +44,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Backfills `openMetrics` and starts Prometheus over it. */
-export async function startPrometheus(openMetrics: string): Promise<PrometheusServer> {
+/** Backfills `openMetrics` (or nothing, when undefined) and starts Prometheus over it, with the remote-write receiver on. */
+export async function startPrometheus(openMetrics: string | undefined): Promise<PrometheusServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hlmon-prom-'));
-  const file = path.join(dir, 'data.om');
-  await writeFile(file, openMetrics);
   const tsdb = path.join(dir, 'tsdb');
-  await run('/usr/bin/promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, tsdb], { maxBuffer: 1 << 24 });
+  if (openMetrics !== undefined) {
+    const file = path.join(dir, 'data.om');
+    await writeFile(file, openMetrics);
+    await run('/usr/bin/promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, tsdb], { maxBuffer: 1 << 24 });
+  }
   await writeFile(path.join(dir, 'prometheus.yml'), 'global:\n  evaluation_interval: 1m\n');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -59,6 +61,7 @@ export async function startPrometheus(openMetrics: string): Promise<PrometheusSe
     `--storage.tsdb.path=${tsdb}`,
     '--storage.tsdb.retention.time=100y',
     `--web.listen-address=127.0.0.1:${port}`,
+    '--web.enable-remote-write-receiver',
     '--log.level=error',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
