@@ -29,7 +29,7 @@ export interface ScraperOptions {
   readonly dataDir: string;
   readonly clock?: Clock;
   readonly log?: Logger;
-  /** Scrapes and checks running at once. */
+  /** Scrapes and checks running at once (default 256; a scrape mostly waits on the network). */
   readonly concurrency?: number;
   /** Samples held in memory while the store is unavailable, before spilling to disk. */
   readonly maxBufferedSamples?: number;
@@ -82,7 +82,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
     super();
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? (() => undefined);
-    this.scheduler = new Scheduler(this.clock, opts.concurrency ?? 64, opts.offsetSeed ?? 0);
+    this.scheduler = new Scheduler(this.clock, opts.concurrency ?? 256, opts.offsetSeed ?? 0);
     this.sink = { write: (b) => (this.buffer ? this.buffer.write(b) : this.early.push(b)) };
   }
 
