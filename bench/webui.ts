@@ -8,6 +8,7 @@
  *
  *   npm run build -w @hlmon/webui && node --conditions=source --import=tsx bench/webui.ts [hosts=100] [hours=24] [runs=3] [noref]
  */
+import os from 'node:os';
 import { chromium, type Browser } from 'playwright-core';
 import { Labels, ManualClock } from '@hlmon/model';
 import { startTestServer, type TestServer } from '../webui/test/support/test-server.js';
@@ -83,6 +84,9 @@ async function measureLive(browser: Browser, server: TestServer, clock: ManualCl
 async function measureEngine(label: string, server: TestServer, browser: Browser, rows: string[][]): Promise<void> {
   const overview: PageFigures[] = [];
   const host: PageFigures[] = [];
+  // One unmeasured visit of each page first: a long-running server has its code compiled and warm.
+  await measurePage(browser, `${server.url}/`, 'hl-host-card', 1);
+  await measurePage(browser, `${server.url}/hosts/host-003%3A9100?range=24h`, 'hl-chart[data-drawn]', 8);
   for (let i = 0; i < runs; i++) {
     overview.push(await measurePage(browser, `${server.url}/`, 'hl-host-card', Math.min(hostsN, 1)));
     host.push(await measurePage(browser, `${server.url}/hosts/host-007%3A9100?range=24h`, 'hl-chart[data-drawn]', 8));
@@ -98,6 +102,7 @@ function table(head: string[], rows: string[][]): string {
 }
 
 const samplesTotal = hostsN * seriesPerHost(CONTAINERS) * (hours * 240 + 1);
+process.stdout.write(`load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores (other work on the machine shows in the timings)\n`);
 process.stdout.write(`bench/webui: ${hostsN} hosts × ${seriesPerHost(CONTAINERS)} series × ${hours} h of 15 s data ≈ ${(samplesTotal / 1e6).toFixed(1)} M samples, ${runs} runs (median), Chromium 1280×900, cold cache each run\n`);
 
 const browser = await chromium.launch({
@@ -133,4 +138,5 @@ for (const r of ours) {
   process.stdout.write(`${r[1].padEnd(10)} JS ${r[2]} KiB = ${(Number(r[2]) / TARGET_JS_KIB).toFixed(2)} × target ${TARGET_JS_KIB} KiB; first chart ${r[3]} ms = ${(Number(r[3]) / TARGET_FIRST_CHART_MS).toFixed(2)} × target 1 s`
     + (ref ? `, ${(Number(r[3]) / Number(ref[3])).toFixed(2)} × Prometheus-backed; all charts ${(Number(r[4]) / Number(ref[4])).toFixed(2)} × Prometheus-backed` : '') + '\n');
 }
+process.stdout.write(`load average at end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
 process.stdout.write(`live value on screen after it was stored: ${liveDefault} ms polling every 15 s (the default), ${liveFast} ms polling every 1 s; target 1000 ms needs the WebSocket stream\n`);

@@ -32,8 +32,15 @@ export type ConnectionState = 'online' | 'offline';
 /** Talks to the hlmon server. One per app, handed to every page. */
 export class ApiClient extends EventTarget {
   private state: ConnectionState = 'online';
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init), private readonly baseUrl = '') {
+  /**
+   * `maxQueries` caps PromQL queries in flight. The server evaluates queries on one thread and interleaves
+   * them, so fifteen charts sent at once would all finish late; a few at a time lets the first charts
+   * draw early while the total time stays about the same.
+   */
+  constructor(private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init), private readonly baseUrl = '', private readonly maxQueries = 3) {
     super();
   }
 
@@ -72,8 +79,22 @@ export class ApiClient extends EventTarget {
   /** A Prometheus API call under /prometheus/api/v1; returns its `data`. */
   async prom<T>(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<T> {
     const qs = new URLSearchParams(params).toString();
-    const body = await this.json<{ data: T }>(`/prometheus/api/v1/${path}${qs ? '?' + qs : ''}`, signal ? { signal } : {});
+    const get = () => this.json<{ data: T }>(`/prometheus/api/v1/${path}${qs ? '?' + qs : ''}`, signal ? { signal } : {});
+    const body = path === 'query' || path === 'query_range' ? await this.limited(get, signal) : await get();
     return body.data;
+  }
+
+  /** Runs `fn` when fewer than `maxQueries` are running, in the order asked. */
+  private async limited<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.running >= this.maxQueries) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      signal?.throwIfAborted();
+      return await fn();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
   }
 
   /** An instant query returning a vector. */

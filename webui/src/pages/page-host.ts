@@ -85,9 +85,18 @@ export class PageHost extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('tick') || changed.has('instance') || changed.has('api')) {
       void this.detail.run();
-      void this.forecast.run();
-      void this.alerts.run();
+      // The charts are what people open this page for: the forecast and alerts wait until one is drawn (or
+      // a second passed), so the browser's six connections and the server's one thread serve the charts first.
+      const later = () => { void this.forecast.run(); void this.alerts.run(); };
+      if (this.forecast.value === undefined) this.afterFirstChart(later); else later();
     }
+  }
+
+  private afterFirstChart(fn: () => void): void {
+    let done = false;
+    const once = () => { if (!done) { done = true; this.removeEventListener('hl-chart-drawn', once); fn(); } };
+    this.addEventListener('hl-chart-drawn', once);
+    setTimeout(once, 1000);
   }
 
   /** Seconds until each filesystem is full, from the last six hours' trend (only where it shrinks). */

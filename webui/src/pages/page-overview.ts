@@ -7,7 +7,7 @@ import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ApiClient, PromSeries } from '../api-client.js';
 import { Loader } from '../loader.js';
-import { renderLoad } from '../states.js';
+import { loadingState, renderLoad } from '../states.js';
 import { shared } from '../styles.js';
 import type { HostSummary, PromAlert } from '../types.js';
 import type { HostHistory } from '../components/hl-host-card.js';
@@ -33,6 +33,8 @@ export class PageOverview extends LitElement {
   @property({ attribute: false }) api!: ApiClient;
   @property({ type: Number }) tick = 0;
   @state() private filter = new URLSearchParams(location.search).get('q') ?? '';
+  /** Set once the host cards had their first load; the checks panel starts loading then. */
+  @state() private cardsShown = false;
   @state() private sort: SortKey = (new URLSearchParams(location.search).get('sort') as SortKey) || 'name';
 
   private readonly hosts = new Loader(this, async (signal) => (await this.api.json<{ hosts: HostSummary[] }>('/api/v1/hosts', { signal })).hosts);
@@ -46,11 +48,10 @@ export class PageOverview extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('tick') || changed.has('api')) {
-      void this.hosts.run();
-      void this.history.memory.run();
-      void this.history.cpu.run();
-      void this.history.network.run();
-      void this.alerts.run();
+      // Hosts and their sparklines first: the browser sends six requests at a time and the server answers
+      // them on one thread, so the rest (alerts; the checks panel) waits until the cards are on screen.
+      const first = [this.hosts.run(), this.history.memory.run(), this.history.cpu.run(), this.history.network.run()];
+      void Promise.allSettled(first.slice(0, 2)).then(() => { void this.alerts.run(); this.cardsShown = true; });
     }
   }
 
@@ -105,7 +106,7 @@ export class PageOverview extends LitElement {
       <section aria-label="Firing alerts">
         ${renderLoad(this.alerts, (alerts) => html`<hl-alert-list .alerts=${alerts.filter((a) => a.state === 'firing')} compact></hl-alert-list>`, { label: 'Loading alerts' })}
       </section>
-      <section aria-label="Checks"><hl-checks-summary .api=${this.api} .tick=${this.tick}></hl-checks-summary></section>
+      <section aria-label="Checks">${this.cardsShown ? html`<hl-checks-summary .api=${this.api} .tick=${this.tick}></hl-checks-summary>` : html`<div class="panel">${loadingState('Loading checks')}</div>`}</section>
       <section aria-label="Hosts">
         <div class="row tools">
           <label class="visually-hidden" for="filter">Filter hosts</label>
