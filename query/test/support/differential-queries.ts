@@ -113,6 +113,9 @@ export const DIFF_QUERIES: readonly DiffQuery[] = [
   q('delta(node_load1[1m])'), q('idelta(node_load1[15s])'), q('irate(node_cpu_seconds_total[15s])'), q('rate(node_cpu_seconds_total[15s])'),
   q('increase(http_requests_total{code="500"}[20m])'), q('changes(weird_gauge[5m])'), q('resets(weird_gauge[30m])'),
   q('count_values("v", node_memory_MemAvailable_bytes * 1e12)'), q('count_values("v", node_load1 / 1e9)'),
+  q('node_load1 OFFSET 5m'), q('node_load1 > BOOL 1'), q('node_load1 * ON(instance) GROUP_LEFT(sensor) temperature_celsius'),
+  q('up AND node_load1'), q('up Or node_load1'), q('sum WITHOUT (instance) (up)'), q('node_load1 @ START()'), q('Sum(up)'), q('RATE(up[5m])'),
+  q('node_load1 ATAN2 1'), q('up UNLESS node_load1'), q('TOPK(1, node_load1)', true), q('count_VALUES("x", up)'),
   // Errors.
   q('rate(node_load1)'), q('node_load1 + on(instance) node_cpu_seconds_total'), q('node_cpu_seconds_total / on(instance) node_load1'),
   q('abs({job="node"})'), q('sum(node_load1'), q('unknown_fn(node_load1)'), q('label_replace(up, "bad-name", "", "job", "")'),
