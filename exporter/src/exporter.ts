@@ -113,11 +113,11 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
     });
     const collected = await inFlight;
     // Self metrics go into a writer of their own so a shared scrape result is never modified.
-    const out = new MetricWriter();
-    for (const f of collected.all()) out.family(f.name, f.type, f.help).samples.push(...f.samples);
-    if (!options.disableExporterMetrics) self.write(out);
+    const own = new MetricWriter();
+    if (!options.disableExporterMetrics) self.write(own);
     self.countScrape();
-    return openMetrics ? renderOpenMetrics(out.all()) : renderText(out.all());
+    const families = [...collected.all(), ...own.all()];
+    return openMetrics ? renderOpenMetrics(families) : renderText(families);
   };
 
   const landingPage = (): string => {
