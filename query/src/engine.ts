@@ -127,6 +127,7 @@ export class Engine {
       signal: controller.signal,
       abortError: () => (timedOut ? new QueryError('timeout', 'query timed out in query execution') : new QueryError('canceled', 'query was canceled in query execution')),
       samples: 0,
+      lastYieldMs: performance.now(),
     };
     try {
       return await new Evaluator(ctx, times).eval(ast);

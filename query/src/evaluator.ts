@@ -29,7 +29,12 @@ export interface EvalContext {
   /** Returns the error to raise when `signal` fired: a timeout or a cancellation. */
   readonly abortError: () => QueryError;
   samples: number;
+  /** performance.now() at the last yield to the event loop. */
+  lastYieldMs: number;
 }
+
+/** How long evaluation may hold the event loop before it lets other work (HTTP requests, aborts) run. */
+const YIELD_EVERY_MS = 20;
 
 const SET_OPS = new Set(['and', 'or', 'unless']);
 
@@ -41,6 +46,11 @@ export class Evaluator {
 
   /** Evaluates `e` at every step. */
   async eval(e: Expr): Promise<Value> {
+    // Yielding between nodes keeps a long query from starving the server, and lets an abort be noticed.
+    if (performance.now() - this.ctx.lastYieldMs > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.ctx.lastYieldMs = performance.now();
+    }
     this.checkpoint();
     switch (e.kind) {
       case 'number': return { type: 'scalar', steps: this.times.map(() => e.value) };
