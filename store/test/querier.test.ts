@@ -5,7 +5,7 @@ import { isPortableRegex } from '@hlmon/store';
 
 const T0 = Date.UTC(2026, 10, 26);
 
-const SERIES: Labels[] = [
+const SERIES: Labels[] = (<Record<string, string>[]>[
   { __name__: 'up', job: 'node', instance: 'a:9100' },
   { __name__: 'up', job: 'node', instance: 'b:9100' },
   { __name__: 'up', job: 'api', instance: 'a:8080', env: 'prod' },
@@ -18,7 +18,7 @@ const SERIES: Labels[] = [
   { __name__: 'weird', path: 'line1\nline2', quote: 'say "hi"', unicode: 'naïve ☃' },
   { __name__: 'weird', path: 'a.b', backslash: 'C:\\dir' },
   { job: 'nameless' },
-].map((o) => Labels.from(o));
+]).map((o) => Labels.from(o));
 
 /** [type, name, value] of every matcher checked alone and in pairs with a metric matcher. */
 const MATCHERS: [MatchType, string, string][] = [
