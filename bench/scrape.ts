@@ -9,6 +9,14 @@
  * lag p99 over 1 s, or a write backlog that keeps growing); the last step it held is the ceiling,
  * printed next to raw binary COPY rows/s into the same samples table, measured in the same run.
  *
+ *   node --conditions=source --import=tsx bench/scrape.ts outage [targets=1000] [outageSeconds=600]
+ *
+ * Outage mode: a private PostgreSQL cluster (initdb in a temp folder, run as the postgres user) is stopped
+ * for `outageSeconds` while the targets are scraped at 15 s; halfway through, the scraper is stopped and
+ * a new one started on the same data folder (the spool survives); then PostgreSQL starts again and the
+ * run waits until everything is written. It prints spool size, replay time, and checks that every scrape
+ * is stored exactly once (sample rows per scrape, no duplicate (series, t)).
+ *
  * The targets are served by a child process (this file with --serve) so that serving does not share the
  * scraper's event loop; on this 2-core machine it still shares the CPU, as PostgreSQL does.
  */
@@ -36,6 +44,8 @@ if (process.argv[2] === '--serve') {
   });
   server.keepAliveTimeout = 120_000;
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+} else if (process.argv[2] === 'outage') {
+  await outage(Number(process.argv[3] ?? 1000), Number(process.argv[4] ?? 600));
 } else {
   await main();
 }
@@ -172,6 +182,106 @@ async function measureRawCopy(store: Store): Promise<number> {
     await client.releaseConnection(conn);
   }
   return best;
+}
+
+/** A stoppable PostgreSQL cluster of its own (the machine's server is shared and must never be stopped). */
+async function privateCluster(): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void>; destroy(): Promise<void> }> {
+  const { execFile, execFileSync } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { mkdtempSync, chownSync, rmSync } = await import('node:fs');
+  const net = await import('node:net');
+  const bin = '/usr/lib/postgresql/15/bin';
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hlmon-bench-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+  const run = (args: string[]): Promise<unknown> => {
+    const cmd = asRoot ? ['runuser', '-u', 'postgres', '--', ...args] : args;
+    return promisify(execFile)(cmd[0]!, cmd.slice(1));
+  };
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  const data = path.join(dir, 'data');
+  await run([`${bin}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_wal_size=4GB`;
+  const cluster = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start: async () => { await run([`${bin}/pg_ctl`, '-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start']); },
+    stop: async () => { await run([`${bin}/pg_ctl`, '-D', data, '-m', 'immediate', '-w', 'stop']); },
+    destroy: async () => { await cluster.stop().catch(() => undefined); rmSync(dir, { recursive: true, force: true }); },
+  };
+  await cluster.start();
+  return cluster;
+}
+
+async function outage(targets: number, outageSeconds: number): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--conditions=source', '--import=tsx'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
+  const pg = await privateCluster();
+  const store = await openStore({ url: pg.url, poolMax: 4, connectTimeoutMs: 2000 });
+  await store.migrate();
+  const dir = await tempDir('hlmon-bench-outage-');
+  const perScrape = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#')).length + 5;
+  const list = Array.from({ length: targets }, (_, i) => `{ targets: ['127.0.0.1:${port}'], labels: { target: 't${i}', __metrics_path__: '/t/${i}/metrics' } }`);
+  const cfg = parseConfig(`scrape_configs:\n  - job_name: bench\n    scrape_interval: 15s\n    static_configs: [${list.join(', ')}]\n`, 'bench.yml', { env: {} });
+  if (cfg.errors) throw new Error(JSON.stringify(cfg.errors.slice(0, 3)));
+  let ok = 0;
+  let failed = 0;
+  const log = (level: string, msg: string): void => console.error(`[${new Date().toISOString()}] [${level}] ${msg.split('\n')[0]}`);
+  const make = (): Scraper => {
+    const s = new Scraper({ appender: () => store.appender(), dataDir: dir.path, log });
+    s.on('scrape', (h) => { if (h.health === 'up') ok++; else failed++; });
+    return s;
+  };
+  try {
+    let scraper = make();
+    await scraper.applyConfig(cfg.config);
+    await scraper.start();
+    // Warm up: every target scraped once and the new series written.
+    await sleep(16_000);
+    while (scraper.writeStats()!.bufferedSamples > 0) await sleep(1000);
+    log('info', `warm: ${ok} scrapes; stopping PostgreSQL for ${outageSeconds} s`);
+    await pg.stop();
+    const outageStart = performance.now();
+    await sleep((outageSeconds * 1000) / 2);
+    const w1 = scraper.writeStats()!;
+    log('info', `restarting the scraper mid-outage (buffered ${w1.bufferedSamples} samples, spool ${w1.spoolBytes} bytes)`);
+    await scraper.stop(1000);
+    const spoolAtRestart = scraper.writeStats()!.spoolBytes;
+    scraper = make();
+    await scraper.applyConfig(cfg.config);
+    await scraper.start();
+    await sleep((outageSeconds * 1000) / 2);
+    const w2 = scraper.writeStats()!;
+    const spoolPeak = w2.spoolBytes;
+    log('info', `starting PostgreSQL after ${((performance.now() - outageStart) / 1000).toFixed(0)} s (spool ${spoolPeak} bytes, memory ${w2.bufferedSamples} samples)`);
+    await pg.start();
+    const replayStart = performance.now();
+    while (scraper.writeStats()!.spoolBytes > 0 || scraper.writeStats()!.bufferedSamples > targets * perScrape) await sleep(1000);
+    const replaySeconds = (performance.now() - replayStart) / 1000;
+    await scraper.stop(120_000);
+    const okAll = ok;
+    const failedAll = failed;
+    const rows = (await store.knex.raw('SELECT count(*) FILTER (WHERE v IS NOT NULL) AS live, count(*) AS total, count(DISTINCT (series_id, t)) AS distinct_pairs FROM samples')).rows[0] as { live: string; total: string; distinct_pairs: string };
+    const upRows = (await store.knex.raw("SELECT count(*) AS n FROM samples x JOIN series s ON s.id = x.series_id WHERE s.metric = 'up'")).rows[0] as { n: string };
+    const expectedLive = okAll * perScrape + failedAll * 5;
+    console.log('\n| measure | value |');
+    console.log('|---|---|');
+    console.log(`| targets, interval | ${targets}, 15 s (${perScrape} samples per scrape) |`);
+    console.log(`| outage | ${outageSeconds} s, scraper restarted after ${outageSeconds / 2} s |`);
+    console.log(`| spool at the restart / at the end of the outage | ${(spoolAtRestart / 1e6).toFixed(1)} MB / ${(spoolPeak / 1e6).toFixed(1)} MB |`);
+    console.log(`| time to drain the spool after PostgreSQL returned | ${replaySeconds.toFixed(0)} s |`);
+    console.log(`| scrapes (ok / failed) | ${okAll} / ${failedAll} |`);
+    console.log(`| stored non-stale rows / expected | ${rows.live} / ${expectedLive} ${Number(rows.live) === expectedLive ? 'EXACT' : 'MISMATCH'} |`);
+    console.log(`| up rows / scrapes | ${upRows.n} / ${okAll + failedAll} ${Number(upRows.n) === okAll + failedAll ? 'EXACT' : 'MISMATCH'} |`);
+    console.log(`| duplicate (series, t) rows | ${Number(rows.total) - Number(rows.distinct_pairs)} |`);
+  } finally {
+    child.kill();
+    await store.close();
+    await pg.destroy();
+    await dir.remove();
+  }
 }
 
 function sleep(ms: number): Promise<void> {
