@@ -221,4 +221,30 @@ describe('dispatcher timing', () => {
     expect(outcomes.map((o) => o.ok)).to.deep.equal([true]);
     expect((hook.requests[0]!.json as { alerts: { labels: { alertname: string } }[] }).alerts[0]!.labels.alertname).to.equal('TestAlert');
   });
+
+  it('delivers to a healthy receiver while another fails, and retries the failed one at the next flush', async () => {
+    const broken = await recordingServer();
+    broken.status = 500;
+    try {
+      const clock = new ManualClock(T0);
+      const cfg = parseAlertingConfig({
+        route: { receiver: 'hook', group_by: ['alertname'], group_wait: '0s', group_interval: '1m', routes: [{ matchers: ['alertname="A"'], receiver: 'broken', continue: true }, { matchers: ['alertname="A"'], receiver: 'hook' }] },
+        receivers: [{ name: 'hook', webhook_configs: [{ url: hook.url }] }, { name: 'broken', webhook_configs: [{ url: broken.url }] }],
+      }, { fetch });
+      const outcomes: boolean[] = [];
+      const d = new Dispatcher(cfg, { clock, silences: new Silences(clock), retry: { maxAttempts: 2, initialBackoffMs: 1 }, onDelivery: (o) => outcomes.push(o.ok) });
+      d.put([alert({ alertname: 'A' }, T0, T0 + 3600_000)]);
+      await d.tick();
+      expect(hook.requests).to.have.length(1);
+      expect(broken.requests).to.have.length(2);
+      broken.status = 200;
+      clock.advance(60_000);
+      await d.tick();
+      expect(broken.requests).to.have.length(3);
+      expect(hook.requests).to.have.length(1);
+      expect(outcomes.sort()).to.deep.equal([false, true, true]);
+    } finally {
+      await broken.close();
+    }
+  });
 });

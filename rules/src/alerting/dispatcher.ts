@@ -95,7 +95,7 @@ export class Dispatcher {
     for (const a of alerts) {
       const key = a.labels.key;
       let s = this.alertsByKey.get(key);
-      if (s && s.endsAtMs > now - 0 && a.startsAtMs >= s.startsAtMs - 0) {
+      if (s && s.endsAtMs > now) {
         // The same alert re-sent: keep the original start, take the new end and annotations.
         s.annotations = a.annotations; s.endsAtMs = a.endsAtMs; s.generatorURL = a.generatorURL; s.updatedAtMs = now;
         if (a.startsAtMs < s.startsAtMs) s.startsAtMs = a.startsAtMs;

@@ -1,5 +1,5 @@
 /** The query function rules are handed instead of an engine: evaluation never imports the store. */
-import type { Labels } from '@hlmon/model';
+import { Labels } from '@hlmon/model';
 
 /** One sample of an instant vector. */
 export interface VectorSample {
@@ -17,7 +17,7 @@ export type EngineInstantResult =
   | { resultType: string; result: unknown };
 
 /** Adapts an engine's `instantQuery(expr, timeMs)` into a QueryFn, as Prometheus's EngineQueryFunc does. */
-export function engineQueryFn(engine: { instantQuery(expr: string, timeMs: number): Promise<EngineInstantResult> }): QueryFn {
+export function engineQueryFn(engine: { instantQuery(expr: string, timeMs: number): Promise<EngineInstantResult | { resultType: string; result: unknown }> }): QueryFn {
   return async (expr, atMs) => {
     const r = await engine.instantQuery(expr, atMs);
     if (r.resultType === 'vector') {
@@ -26,7 +26,6 @@ export function engineQueryFn(engine: { instantQuery(expr: string, timeMs: numbe
     if (r.resultType === 'scalar') {
       const s = r.result as { v: number } | readonly [number, number];
       const v = Array.isArray(s) ? (s as readonly [number, number])[1] : (s as { v: number }).v;
-      const { Labels } = await import('@hlmon/model');
       return [{ labels: Labels.EMPTY, v }];
     }
     throw new Error('rule result is not a vector or scalar');
