@@ -32,6 +32,13 @@ for (const engine of ENGINES) {
       expect(err.sqlState).to.equal('23505');
     });
 
+    it('create daily partitions ahead on request', async () => {
+      const day = Date.UTC(2031, 4, 1);
+      await ctx.store.ensurePartitions(day, day + 2 * 86_400_000);
+      const rows = (await ctx.store.knex.raw(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'samples_203105%' ORDER BY 1`)).rows;
+      expect(rows.map((r: { relname: string }) => r.relname)).to.deep.equal(['samples_20310501', 'samples_20310502', 'samples_20310503']);
+    });
+
     it('store samples of a new day in that day\'s partition', async () => {
       const app = ctx.store.appender();
       app.append(Labels.from({ __name__: 'partitioned' }), Date.UTC(2030, 0, 2, 12), 1);

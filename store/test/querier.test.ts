@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Labels, Matcher, matchesAll, type MatchType } from '@hlmon/model';
 import { ENGINES, withStore } from '@hlmon/testkit';
-import { isPortableRegex } from '@hlmon/store';
+import { isPortableRegex, matchersWhere, SqlParams } from '@hlmon/store';
 
 const T0 = Date.UTC(2026, 10, 26);
 
@@ -113,5 +113,27 @@ describe('portable regex check', () => {
 
   it('leaves flag groups, class escapes, braces and POSIX classes to JavaScript', () => {
     for (const re of ['(?i)get', '\\d', 'a{2}', '[[:alpha:]]', '(?:a)']) expect(isPortableRegex(re), re).to.equal(false);
+  });
+});
+
+describe('matcher translation to SQL', () => {
+  function where(...ms: Matcher[]): [string, unknown[]] {
+    const params = new SqlParams();
+    return [matchersWhere(ms, params), params.values];
+  }
+
+  it('uses jsonb containment for equality and the metric column for the metric name', () => {
+    expect(where(new Matcher('=', '__name__', 'up'), new Matcher('=', 'job', 'node'))).to.deep.equal([
+      'metric = $1 AND labels @> $2::jsonb',
+      ['up', '{"job":"node"}'],
+    ]);
+  });
+
+  it('anchors a portable regex for PostgreSQL and treats an absent label as the empty string', () => {
+    expect(where(new Matcher('=~', 'env', 'prod|'))).to.deep.equal([`coalesce(labels ->> $1, '') ~ $2`, ['env', '^(?:prod|)$']]);
+  });
+
+  it('leaves a regex PostgreSQL might read differently to the JavaScript pass', () => {
+    expect(where(new Matcher('=~', 'cpu', '\\d+'))).to.deep.equal(['true', []]);
   });
 });
