@@ -9,7 +9,7 @@ import { DEFAULT_DISK_DEVICE_EXCLUDE } from './collectors/diskstats.js';
 import { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE } from './collectors/filesystem.js';
 import { startHttpServer, type ListeningServer } from './http-server.js';
 import { stderrLogger, type Logger } from './logger.js';
-import { MetricWriter, renderOpenMetrics, renderText } from './metric-writer.js';
+import { MetricWriter, renderOpenMetrics, renderText, type HeaderCache } from './metric-writer.js';
 import { ScrapeRunner, type NamedCollector } from './scrape-runner.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { WebConfig } from './web-config.js';
@@ -107,6 +107,7 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
   // scraping at the same moment, say). This also keeps the collector contract: never run concurrently
   // with itself.
   let inFlight: Promise<MetricWriter> | undefined;
+  const headers: HeaderCache = new Map();
   const render = async (openMetrics: boolean): Promise<string> => {
     inFlight ??= runner.scrape().finally(() => {
       inFlight = undefined;
@@ -117,7 +118,7 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
     if (!options.disableExporterMetrics) self.write(own);
     self.countScrape();
     const families = [...collected.all(), ...own.all()];
-    return openMetrics ? renderOpenMetrics(families) : renderText(families);
+    return openMetrics ? renderOpenMetrics(families) : renderText(families, headers);
   };
 
   const landingPage = (): string => {

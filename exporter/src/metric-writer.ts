@@ -121,13 +121,28 @@ function sortedFamilies(families: Iterable<MetricFamily>): MetricFamily[] {
   return [...families].filter((f) => f.samples.length > 0).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * HELP and TYPE lines by family, kept across scrapes by whoever renders repeatedly (the exporter): the
+ * same two hundred headers are otherwise rebuilt and re-escaped on every scrape.
+ */
+export type HeaderCache = Map<string, string>;
+
 /** Renders families in the Prometheus text exposition format, version 0.0.4. */
-export function renderText(families: Iterable<MetricFamily>): string {
+export function renderText(families: Iterable<MetricFamily>, headers: HeaderCache = new Map()): string {
   // One growing string: V8 builds it as a rope and flattens it once when it is written to the socket,
   // which allocates less than collecting a few thousand parts and joining them.
   let text = '';
   for (const f of sortedFamilies(families)) {
-    text += `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
+    // Keyed by name, type and help together, so a textfile family whose help changes gets a new header.
+    const key = f.name + '\0' + f.type + '\0' + f.help;
+    let header = headers.get(key);
+    if (header === undefined) {
+      header = `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
+      // Bounded: families come and go with textfiles and containers; a full cache is simply started afresh.
+      if (headers.size > 10_000) headers.clear();
+      headers.set(key, header);
+    }
+    text += header;
     const prefix = f.name;
     for (const s of f.samples) text += prefix + s.suffix + formatLabels(s.labels) + ' ' + formatValue(s.value) + '\n';
   }

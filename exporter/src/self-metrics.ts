@@ -3,6 +3,7 @@
  * `process_*` or with the host's `node_*` families when both exporters are scraped into one place.
  */
 import { readdirSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import type { Clock } from '@hlmon/model';
 import type { MetricWriter } from './metric-writer.js';
 
@@ -30,10 +31,12 @@ export class SelfMetrics {
   /** Writes the self metrics. */
   write(out: MetricWriter): void {
     const cpu = process.cpuUsage();
-    const mem = process.memoryUsage();
+    // rss() and the heap statistics alone: memoryUsage() gathers more than is reported here.
+    const rssBytes = process.memoryUsage.rss();
+    const heapUsedBytes = getHeapStatistics().used_heap_size;
     out.counter('hlmon_exporter_process_cpu_seconds_total', 'Total user and system CPU time spent by the exporter in seconds.', (cpu.user + cpu.system) / 1e6);
-    out.gauge('hlmon_exporter_process_resident_memory_bytes', 'Resident memory size of the exporter in bytes.', mem.rss);
-    out.gauge('hlmon_exporter_process_heap_bytes', 'V8 heap used by the exporter in bytes.', mem.heapUsed);
+    out.gauge('hlmon_exporter_process_resident_memory_bytes', 'Resident memory size of the exporter in bytes.', rssBytes);
+    out.gauge('hlmon_exporter_process_heap_bytes', 'V8 heap used by the exporter in bytes.', heapUsedBytes);
     out.gauge('hlmon_exporter_process_start_time_seconds', 'Start time of the exporter process since unix epoch in seconds.', this.startSeconds);
     out.gauge('hlmon_exporter_process_open_fds', 'Number of open file descriptors of the exporter.', openFds());
     out.counter('hlmon_exporter_scrapes_total', 'Completed scrapes of the metrics endpoint.', this.scrapes);

@@ -86,6 +86,31 @@ describe('collectors on fixture /proc and /sys', () => {
     }
   });
 
+  it('netclass re-reads speed only after the carrier went down and up again', async () => {
+    const dir = tempDir('netclass-speed');
+    try {
+      cpSync(`${FIXTURES}/sysfs`, dir.path, { recursive: true });
+      const eth0 = `${dir.path}/class/net/eth0`;
+      writeFileSync(`${eth0}/carrier_up_count`, '1\n');
+      writeFileSync(`${eth0}/carrier_down_count`, '0\n');
+      writeFileSync(`${eth0}/speed`, '1000\n');
+      const exporter = createExporter({
+        disableDefaults: true, collectors: { netclass: true }, paths: { sysfs: dir.path }, logger: new MemoryLogger(), platform: 'linux', disableExporterMetrics: true,
+      });
+      await exporter.metrics();
+      writeFileSync(`${eth0}/speed`, '10000\n');
+      let f = parseFamilies(await exporter.metrics());
+      expect(sampleValue(f, 'node_network_speed_bytes', { device: 'eth0' })).to.equal(1000 * 125000);
+      writeFileSync(`${eth0}/carrier_down_count`, '1\n');
+      writeFileSync(`${eth0}/carrier_up_count`, '2\n');
+      f = parseFamilies(await exporter.metrics());
+      expect(sampleValue(f, 'node_network_speed_bytes', { device: 'eth0' })).to.equal(10000 * 125000);
+      expect(sampleValue(f, 'node_network_carrier_changes_total', { device: 'eth0' })).to.equal(3);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('hwmon reports temperatures in celsius and fans in rpm with chip and sensor labels', async () => {
     const f = await scrape(['hwmon']);
     expect(sampleValue(f, 'node_hwmon_temp_celsius', { chip: 'coretemp', sensor: 'temp1' })).to.equal(45);

@@ -45,6 +45,12 @@ const STATIC_ATTRIBUTES = new Set(['addr_assign_type', 'dev_id', 'ifindex', 'ifl
 const ADMIN_ATTRIBUTES = new Set(['mtu', 'tx_queue_len', 'link_mode', 'netdev_group', 'ifalias']);
 const ADMIN_REFRESH_MS = 30_000;
 
+/**
+ * Attributes that change only when the link goes down and up again (a renegotiation): re-read only when
+ * the carrier up/down counters moved since the last scrape.
+ */
+const LINK_ATTRIBUTES = new Set(['speed', 'duplex']);
+
 /** The netclass collector definition. */
 export const netclassCollector: CollectorDefinition = {
   name: 'netclass',
@@ -65,24 +71,35 @@ export const netclassCollector: CollectorDefinition = {
           // dropped for interfaces that disappear, so a re-created one is read afresh after one absent scrape.
           const cache: Cache = statics.get(device) ?? new Map();
           seen.set(device, cache);
+          const operstate = readOptional(`${dir}/operstate`) ?? '';
+          const flags = Number(readOptional(`${dir}/flags`) ?? 'NaN');
+          const running = Number.isNaN(flags) || (flags & IFF_UP) !== 0;
+          // The carrier counters are read first: speed and duplex are only re-read when they moved.
+          const carrierUpText = readOptional(`${dir}/carrier_up_count`);
+          const carrierDownText = readOptional(`${dir}/carrier_down_count`);
+          const linkEpoch = `${flags} ${carrierUpText} ${carrierDownText}`;
+          // Without the counters (kernels before 4.16) a renegotiation cannot be seen, so speed is always read.
+          const linkChanged = carrierUpText === undefined || cache.get('\0link')?.value !== linkEpoch;
+          cache.set('\0link', { value: linkEpoch, readAtMs: nowMs });
           const read = (file: string): string | undefined => {
+            if (file === 'carrier_up_count') return carrierUpText;
+            if (file === 'carrier_down_count') return carrierDownText;
+            if (file === 'flags') return undefined; // Written above.
             const isStatic = STATIC_ATTRIBUTES.has(file);
-            if (!isStatic && !ADMIN_ATTRIBUTES.has(file)) return readOptional(`${dir}/${file}`);
+            const isLink = LINK_ATTRIBUTES.has(file);
+            if (!isStatic && !isLink && !ADMIN_ATTRIBUTES.has(file)) return readOptional(`${dir}/${file}`);
             const cached = cache.get(file);
-            if (cached !== undefined && (isStatic || nowMs - cached.readAtMs < ADMIN_REFRESH_MS)) return cached.value;
+            if (cached !== undefined && (isStatic || (isLink ? !linkChanged : nowMs - cached.readAtMs < ADMIN_REFRESH_MS))) return cached.value;
             const value = readOptional(`${dir}/${file}`);
             cache.set(file, { value, readAtMs: nowMs });
             return value;
           };
-          const operstate = readOptional(`${dir}/operstate`) ?? '';
-          const flags = Number(readOptional(`${dir}/flags`) ?? 'NaN');
-          const running = Number.isNaN(flags) || (flags & IFF_UP) !== 0;
           if (!Number.isNaN(flags)) out.gauge('node_network_flags', 'Network device property: flags', flags, { device });
           out.gauge('node_network_info', 'Non-numeric data from /sys/class/net/<iface>, value is always 1.', 1, {
             address: read('address') ?? '',
             broadcast: read('broadcast') ?? '',
             device,
-            duplex: (running ? readOptional(`${dir}/duplex`) : undefined) ?? '',
+            duplex: (running ? read('duplex') : undefined) ?? '',
             ifalias: read('ifalias') ?? '',
             operstate,
           });
