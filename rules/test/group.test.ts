@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { Labels, ManualClock, isStaleNaN } from '@hlmon/model';
 import { Engine, MemoryStorage } from '@hlmon/query';
-import { RuleGroup, RuleManager, engineQueryFn, parseRuleFile, type EngineInstantResult, type OutgoingAlert } from '@hlmon/rules';
+import { MemoryPersistence, RuleGroup, RuleManager, engineQueryFn, parseRuleFile, type EngineInstantResult, type OutgoingAlert } from '@hlmon/rules';
 
 const T0 = 1_700_000_000_000;
 
@@ -101,5 +101,16 @@ describe('rule group evaluation', () => {
     }
     expect(evals['fast']).to.deep.equal([0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
     expect(evals['slow']).to.deep.equal([0, 60_000]);
+  });
+
+  it('keeps evaluating and reports the failure when alert state cannot be saved', async () => {
+    const storage = new MemoryStorage();
+    const engine = new Engine({ querier: storage });
+    const persistence = new MemoryPersistence();
+    persistence.saveAlertState = async () => { throw new Error('database is down'); };
+    const group = new RuleGroup(parseRuleFile('groups:\n  - name: g\n    rules:\n      - alert: Always\n        expr: vector(1)\n', 'r.yml').groups[0]!, { query: engineQueryFn(engine), persistence });
+    await group.evaluate(T0);
+    expect(group.rules[0]!.status().health).to.equal('ok');
+    expect(group.status().lastWriteError).to.equal('saving alert state: database is down');
   });
 });

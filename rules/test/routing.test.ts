@@ -247,4 +247,16 @@ describe('dispatcher timing', () => {
       await broken.close();
     }
   });
+
+  it('keeps delivering and reports the failure when the notification log cannot be saved', async () => {
+    const clock = new ManualClock(T0);
+    const persistence = new MemoryPersistence();
+    persistence.saveNotificationLogEntry = async () => { throw new Error('database is down'); };
+    const cfg = parseAlertingConfig({ route: { receiver: 'hook', group_wait: '0s' }, receivers: [{ name: 'hook', webhook_configs: [{ url: hook.url }] }] }, { fetch });
+    const d = new Dispatcher(cfg, { clock, silences: new Silences(clock), persistence });
+    d.put([alert({ alertname: 'A' }, T0, T0 + 3600_000)]);
+    await d.tick();
+    expect(hook.requests).to.have.length(1);
+    expect(d.lastError).to.equal('saving notification log: database is down');
+  });
 });

@@ -69,6 +69,8 @@ export class Dispatcher {
   private readonly nflog: NotificationLog;
   private inhibitor: Inhibitor;
   private stopped = false;
+  /** The last internal failure (persistence), '' when none; exposed for health checks. */
+  lastError = '';
 
   constructor(private config: AlertingConfig, private readonly deps: DispatcherDeps) {
     this.nflog = new NotificationLog(deps.persistence);
@@ -147,7 +149,7 @@ export class Dispatcher {
   /** Flushes on schedule until the signal aborts or stop() is called; flushes run in the background. */
   async run(signal: AbortSignal, pollMs = 1000): Promise<void> {
     while (!signal.aborted && !this.stopped) {
-      void this.tick();
+      this.tick().catch((err: unknown) => { this.lastError = String((err as Error)?.message ?? err); });
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, pollMs);
         function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
@@ -211,7 +213,13 @@ export class Dispatcher {
       this.deps.onDelivery?.(outcome);
       if (!outcome.ok) return false;
     }
-    await this.nflog.log(logKey, g.key, [...firing], [...resolved], now);
+    try {
+      await this.nflog.log(logKey, g.key, [...firing], [...resolved], now);
+    } catch (err) {
+      // The notification went out; failing to persist the log must not fail the flush or crash the loop.
+      // The entry is kept in memory, so only a restart before the next successful write could repeat it.
+      this.lastError = `saving notification log: ${String((err as Error).message ?? err)}`;
+    }
     return true;
   }
 

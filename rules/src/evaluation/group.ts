@@ -131,7 +131,13 @@ export class RuleGroup {
         this.lastWriteError = String((err as Error).message ?? err);
       }
     }
-    if (toSend.length > 0 && this.deps.sink) this.deps.sink(toSend.map((a) => this.withExternalLabels(a)));
+    if (toSend.length > 0 && this.deps.sink) {
+      try {
+        this.deps.sink(toSend.map((a) => this.withExternalLabels(a)));
+      } catch (err) {
+        this.lastWriteError = `sending alerts: ${String((err as Error).message ?? err)}`;
+      }
+    }
     await this.persist();
     this.lastEvaluationMs = tsMs;
     this.evaluationDurationMs = mono() - start;
