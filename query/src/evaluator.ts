@@ -335,8 +335,8 @@ export class Evaluator {
       for (let i = 0; i < this.times.length; i++) {
         const ref = arg.refs[i]!;
         const start = ref - arg.rangeMs;
-        // Windows only move forward, except with `@`, where every step has the same window.
-        if (lo > 0 && ts[lo - 1]! >= start) lo = 0;
+        // Window ends never decrease from one step to the next (with `@` they stay put), so both edges
+        // only move forward.
         while (lo < ts.length && ts[lo]! < start) lo++;
         if (hi < lo) hi = lo;
         while (hi < ts.length && ts[hi]! <= ref) hi++;
