@@ -21,21 +21,25 @@ export type QueryResult =
 
 /** Engine settings; the defaults are Prometheus's. */
 export interface EngineOptions {
+  /** Where samples come from. */
   querier: Querier;
   /** How far back an instant selector looks for a sample. */
   lookbackDeltaMs?: number;
   /** The most samples one query may touch. */
   maxSamples?: number;
+  /** The wall-clock limit of one query. */
   timeoutMs?: number;
   /** The most points a range query may return per series. */
   maxPointsPerSeries?: number;
   /** The step of subqueries written without one (Prometheus: the global evaluation_interval). */
   defaultSubqueryStepMs?: number;
+  /** The clock the timeout is measured on. */
   clock?: Clock;
 }
 
 /** Per-query options. */
 export interface QueryOptions {
+  /** Cancels the query. */
   signal?: AbortSignal;
 }
 
