@@ -21,7 +21,7 @@ import { Labels, systemClock } from '@hlmon/model';
 import { Engine, MemoryStorage } from '@hlmon/query';
 import {
   Dispatcher, RuleManager, Silences, defaultExprValidator, engineQueryFn, parseAlertingConfig, parseRuleFile, runRuleTests,
-  type EngineInstantResult, type RuleGroupSpec,
+  type RuleGroupSpec,
 } from '@hlmon/rules';
 
 const HOSTS = Number(process.argv[2] ?? 100);
@@ -130,7 +130,7 @@ async function roundTimes(): Promise<string[][]> {
   const groups = parseRuleFile(ruleFile(RULES, 60), 'bench.yml', defaultExprValidator).groups;
   let alerts = 0;
   const manager = new RuleManager({
-    clock: systemClock, query: engineQueryFn(engine as unknown as { instantQuery(e: string, t: number): Promise<EngineInstantResult> }),
+    clock: systemClock, query: engineQueryFn(engine),
     appender: () => storage.appender(), sink: (a) => { alerts += a.length; },
   });
   await manager.load(groups);
@@ -195,7 +195,7 @@ async function latency(): Promise<string[][]> {
   const text = ruleFile(RULES, forMs / 1000).replace(/interval: \d+s/g, '');
   const groups: RuleGroupSpec[] = parseRuleFile(text, 'bench.yml').groups.map((g) => ({ ...g, intervalMs: intervalMs }));
   const manager = new RuleManager({
-    clock: systemClock, query: engineQueryFn(engine as unknown as { instantQuery(e: string, t: number): Promise<EngineInstantResult> }),
+    clock: systemClock, query: engineQueryFn(engine),
     appender: () => storage.appender(), sink: (a) => dispatcher.put(a),
   });
   await dispatcher.start();

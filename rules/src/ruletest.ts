@@ -14,7 +14,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { formatRuleFileError, parseRuleFile, type RuleGroupSpec } from './rulefmt.js';
 import { RuleGroup } from './evaluation/group.js';
 import { AlertingRule } from './evaluation/alerting-rule.js';
-import { engineQueryFn, type EngineInstantResult } from './evaluation/query-fn.js';
+import { engineQueryFn } from './evaluation/query-fn.js';
 import { formatFloat } from './template/gofmt.js';
 
 /** Where test output goes; promtool writes the verdicts to stdout and failures to stderr. */
@@ -159,7 +159,7 @@ async function runTestGroup(tg: TestGroupInput, specs: RuleGroupSpec[], evalInte
   }
   await app.commit();
   const engine = new Engine({ querier: storage, clock: new ManualClock(0) });
-  const query = engineQueryFn(engine as unknown as { instantQuery(e: string, t: number): Promise<EngineInstantResult> });
+  const query = engineQueryFn(engine);
   const groups = specs.map((spec) => new RuleGroup(spec, {
     query, appender: () => storage.appender(), externalLabels: tg.external_labels ?? {}, externalURL: tg.external_url ?? '',
     defaultIntervalMs: evalIntervalMs, monotonicMs: () => 0,

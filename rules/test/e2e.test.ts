@@ -11,7 +11,7 @@ import { Engine, MemoryStorage } from '@hlmon/query';
 import { freshPostgresDatabase, listenOnPort0, type FreshDatabase, type Listening } from '@hlmon/testkit';
 import {
   Dispatcher, RuleManager, Silences, SqlPersistence, engineQueryFn, migrateRules, parseAlertingConfig, parseRuleFile,
-  type EngineInstantResult, type RulesPersistence,
+  type RulesPersistence,
 } from '@hlmon/rules';
 import { recordingServer, type RecordingServer } from './helpers/receiver.js';
 
@@ -64,7 +64,7 @@ async function harness(persistence: RulesPersistence, targetCount = 1): Promise<
     h.silences = new Silences(clock, persistence);
     h.dispatcher = new Dispatcher(alerting(), { clock, silences: h.silences, persistence, externalURL: 'http://hlmon.test', retry: { maxAttempts: 2, initialBackoffMs: 1 } });
     h.manager = new RuleManager({
-      clock, persistence, query: engineQueryFn(engine as unknown as { instantQuery(e: string, t: number): Promise<EngineInstantResult> }),
+      clock, persistence, query: engineQueryFn(engine),
       appender: () => storage.appender(), sink: (a) => h.dispatcher.put(a), externalURL: 'http://hlmon.test',
     });
   };

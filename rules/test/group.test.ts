@@ -2,14 +2,14 @@
 import { expect } from 'chai';
 import { Labels, ManualClock, isStaleNaN } from '@hlmon/model';
 import { Engine, MemoryStorage } from '@hlmon/query';
-import { MemoryPersistence, RuleGroup, RuleManager, engineQueryFn, parseRuleFile, type EngineInstantResult, type OutgoingAlert } from '@hlmon/rules';
+import { MemoryPersistence, RuleGroup, RuleManager, engineQueryFn, parseRuleFile, type OutgoingAlert } from '@hlmon/rules';
 
 const T0 = 1_700_000_000_000;
 
 async function setup(rules: string) {
   const storage = new MemoryStorage();
   const engine = new Engine({ querier: storage });
-  const query = engineQueryFn(engine as unknown as { instantQuery(e: string, t: number): Promise<EngineInstantResult> });
+  const query = engineQueryFn(engine);
   const put = async (name: string, labels: Record<string, string>, t: number, v: number) => {
     const app = storage.appender();
     app.append(Labels.from({ __name__: name, ...labels }), t, v);
@@ -91,7 +91,7 @@ describe('rule group evaluation', () => {
     const storage = new MemoryStorage();
     const engine = new Engine({ querier: storage });
     const clock = new ManualClock(T0);
-    const m = new RuleManager({ clock, query: engineQueryFn(engine as unknown as { instantQuery(e: string, t: number): Promise<EngineInstantResult> }) });
+    const m = new RuleManager({ clock, query: engineQueryFn(engine) });
     await m.load(parseRuleFile('groups:\n  - name: fast\n    interval: 10s\n    rules: [{ record: a, expr: "1" }]\n  - name: slow\n    interval: 1m\n    rules: [{ record: b, expr: "1" }]\n', 'r.yml').groups);
     const evals: Record<string, number[]> = { fast: [], slow: [] };
     for (let i = 0; i < 7; i++) {
