@@ -132,6 +132,8 @@ export function renderText(families: Iterable<MetricFamily>, headers: HeaderCach
   // One growing string: V8 builds it as a rope and flattens it once when it is written to the socket,
   // which allocates less than collecting a few thousand parts and joining them.
   let text = '';
+  // Collectors share one label object among all samples of a device; it is formatted once per render.
+  const formatted = new Map<LabelPairs, string>();
   for (const f of sortedFamilies(families)) {
     // Keyed by name, type and help together, so a textfile family whose help changes gets a new header.
     const key = f.name + '\0' + f.type + '\0' + f.help;
@@ -144,7 +146,19 @@ export function renderText(families: Iterable<MetricFamily>, headers: HeaderCach
     }
     text += header;
     const prefix = f.name;
-    for (const s of f.samples) text += prefix + s.suffix + formatLabels(s.labels) + ' ' + formatValue(s.value) + '\n';
+    for (const s of f.samples) {
+      let labels = '';
+      if (s.labels !== undefined) {
+        const known = formatted.get(s.labels);
+        if (known === undefined) {
+          labels = formatLabels(s.labels);
+          formatted.set(s.labels, labels);
+        } else {
+          labels = known;
+        }
+      }
+      text += prefix + s.suffix + labels + ' ' + formatValue(s.value) + '\n';
+    }
   }
   return text;
 }

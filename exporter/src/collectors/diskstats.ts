@@ -39,10 +39,11 @@ export function writeDiskstats(text: string, out: MetricWriter, exclude: RegExp,
     const [major, minor, device] = [f[0]!, f[1]!, f[2]!];
     if (exclude.test(device)) continue;
     infoFamily.samples.push({ suffix: '', labels: { device, major, minor, ...info(major, minor) }, value: 1 });
+    const labels = { device };
     for (const [i, name, type, help, scale] of FIELDS) {
       const raw = f[3 + i];
       if (raw === undefined) break;
-      out.family(name, type, help).samples.push({ suffix: '', labels: { device }, value: Number(raw) * scale });
+      out.family(name, type, help).samples.push({ suffix: '', labels, value: Number(raw) * scale });
     }
   }
 }

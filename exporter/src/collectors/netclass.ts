@@ -94,7 +94,9 @@ export const netclassCollector: CollectorDefinition = {
             cache.set(file, { value, readAtMs: nowMs });
             return value;
           };
-          if (!Number.isNaN(flags)) out.gauge('node_network_flags', 'Network device property: flags', flags, { device });
+          // One label object per interface, shared by all its samples (labels are never mutated after writing).
+          const labels = { device };
+          if (!Number.isNaN(flags)) out.gauge('node_network_flags', 'Network device property: flags', flags, labels);
           out.gauge('node_network_info', 'Non-numeric data from /sys/class/net/<iface>, value is always 1.', 1, {
             address: read('address') ?? '',
             broadcast: read('broadcast') ?? '',
@@ -103,7 +105,7 @@ export const netclassCollector: CollectorDefinition = {
             ifalias: read('ifalias') ?? '',
             operstate,
           });
-          out.gauge('node_network_up', "Value is 1 if operstate is 'up', 0 otherwise.", operstate === 'up' ? 1 : 0, { device });
+          out.gauge('node_network_up', "Value is 1 if operstate is 'up', 0 otherwise.", operstate === 'up' ? 1 : 0, labels);
           let carrierUp: number | undefined;
           let carrierDown: number | undefined;
           for (const [file, suffix, type, scale] of PROPERTIES) {
@@ -113,16 +115,16 @@ export const netclassCollector: CollectorDefinition = {
             if (text === undefined || text === '') continue;
             const value = Number(text);
             if (Number.isNaN(value)) continue;
-            out.family(`node_network_${suffix}`, type, `Network device property: ${suffix}`).samples.push({ suffix: '', labels: { device }, value: value * scale });
+            out.family(`node_network_${suffix}`, type, `Network device property: ${suffix}`).samples.push({ suffix: '', labels, value: value * scale });
             if (file === 'carrier_up_count') carrierUp = value;
             if (file === 'carrier_down_count') carrierDown = value;
           }
           // Since Linux 4.16 the kernel computes carrier_changes as up + down; computing it here saves a read.
           if (carrierUp !== undefined && carrierDown !== undefined) {
-            out.counter('node_network_carrier_changes_total', 'Network device property: carrier_changes_total', carrierUp + carrierDown, { device });
+            out.counter('node_network_carrier_changes_total', 'Network device property: carrier_changes_total', carrierUp + carrierDown, labels);
           } else {
             const changes = readOptional(`${dir}/carrier_changes`);
-            if (changes) out.counter('node_network_carrier_changes_total', 'Network device property: carrier_changes_total', Number(changes), { device });
+            if (changes) out.counter('node_network_carrier_changes_total', 'Network device property: carrier_changes_total', Number(changes), labels);
           }
         }
         statics = seen;

@@ -5,6 +5,8 @@ import { readText } from '../host-files.js';
 
 const RECEIVE = ['bytes', 'packets', 'errs', 'drop', 'fifo', 'frame', 'compressed', 'multicast'];
 const TRANSMIT = ['bytes', 'packets', 'errs', 'drop', 'fifo', 'colls', 'carrier', 'compressed'];
+const RECEIVE_NAMES = RECEIVE.map((s) => [`node_network_receive_${s}_total`, `Network device statistic receive_${s}.`] as const);
+const TRANSMIT_NAMES = TRANSMIT.map((s) => [`node_network_transmit_${s}_total`, `Network device statistic transmit_${s}.`] as const);
 
 /** Writes node_network_{receive,transmit}_*_total from the text of /proc/net/dev. */
 export function writeNetdev(text: string, out: MetricWriter, exclude: RegExp | undefined, where: string): void {
@@ -17,9 +19,11 @@ export function writeNetdev(text: string, out: MetricWriter, exclude: RegExp | u
     if (exclude?.test(device)) continue;
     const f = line.slice(colon + 1).trim().split(/\s+/);
     if (f.length < 16) throw new Error(`${where}: interface ${device} has ${f.length} fields, expected 16`);
+    // One label object per device, shared by its sixteen samples (labels are never mutated after writing).
+    const labels = { device };
     for (let k = 0; k < 8; k++) {
-      out.counter(`node_network_receive_${RECEIVE[k]}_total`, `Network device statistic receive_${RECEIVE[k]}.`, Number(f[k]), { device });
-      out.counter(`node_network_transmit_${TRANSMIT[k]}_total`, `Network device statistic transmit_${TRANSMIT[k]}.`, Number(f[8 + k]), { device });
+      out.counter(RECEIVE_NAMES[k]![0], RECEIVE_NAMES[k]![1], Number(f[k]), labels);
+      out.counter(TRANSMIT_NAMES[k]![0], TRANSMIT_NAMES[k]![1], Number(f[8 + k]), labels);
     }
   }
 }
