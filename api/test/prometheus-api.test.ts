@@ -1,17 +1,11 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { Registry } from 'prom-client';
-import { Labels, ManualClock, STALE_NAN, type Matcher } from '@hlmon/model';
-import { Engine, MemoryStorage, QueryError, formatPromValue, parseExpr } from '@hlmon/query';
+import { Labels, ManualClock, STALE_NAN } from '@hlmon/model';
+import { Engine, MemoryStorage } from '@hlmon/query';
 import { createApp, prometheusRouter } from '@hlmon/api';
 
 const T0 = 1_700_000_000_000;
-
-function parseSelector(text: string): Matcher[] {
-  const e = parseExpr(text);
-  if (e.kind !== 'vectorSelector') throw new Error('not a series selector');
-  return [...e.matchers];
-}
 
 async function makeApp() {
   const storage = new MemoryStorage();
@@ -32,8 +26,7 @@ async function makeApp() {
   const clock = new ManualClock(T0 + 600_000);
   const engine = new Engine({ querier: storage });
   const router = prometheusRouter({
-    engine, querier: storage, clock, parseSelector, formatValue: formatPromValue,
-    errorType: (err) => (err instanceof QueryError ? err.type : undefined), version: 'test',
+    engine, querier: storage, clock, version: 'test',
   });
   return createApp({ registry: new Registry(), ready: () => true, routers: [router], log: () => {} }).callback();
 }

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import { openStore, type Store } from '@hlmon/store';
 import { createApp, prometheusRouter } from '@hlmon/api';
-import { Engine, QueryError, formatPromValue, parseExpr } from '@hlmon/query';
-import { systemClock, type Matcher } from '@hlmon/model';
+import { Engine } from '@hlmon/query';
+import { systemClock } from '@hlmon/model';
 import type { HlmonConfig } from '@hlmon/scraper';
 import type { Logger } from './log.js';
 import { redactUrl } from './log.js';
@@ -87,9 +87,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       engine,
       querier,
       clock: systemClock,
-      parseSelector,
-      formatValue: formatPromValue,
-      errorType: (err) => (err instanceof QueryError ? err.type : undefined),
       version: VERSION,
     });
 
@@ -112,12 +109,4 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await closeAll();
     throw err;
   }
-}
-
-/** Parses a `match[]` selector as Prometheus does: a vector selector with at least one non-empty matcher. */
-function parseSelector(text: string): Matcher[] {
-  const expr = parseExpr(text);
-  if (expr.kind !== 'vectorSelector') throw new Error(`${JSON.stringify(text)} is not a series selector`);
-  if (expr.matchers.every((m) => m.matchesEmpty())) throw new Error('match[] must contain at least one non-empty matcher');
-  return [...expr.matchers];
 }

@@ -6,6 +6,7 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { Clock, Labels, Matcher, Querier } from '@hlmon/model';
+import { QueryError, parseExpr, toPrometheusJson } from '@hlmon/query';
 import { BadDataError, parseDurationParam, parseRange, parseTime } from './params.js';
 import { requestParams } from './form.js';
 
@@ -34,12 +35,10 @@ export interface PrometheusApiDeps {
   readonly engine: ApiEngine;
   readonly querier: Querier;
   readonly clock: Clock;
-  /** Parses a series selector (`up{job="x"}`) into matchers; throws on a syntax error. */
-  readonly parseSelector: (selector: string) => Matcher[];
-  /** Formats a float as Prometheus's JSON does. */
-  readonly formatValue: (v: number) => string;
-  /** Classifies an engine error: its Prometheus error type, or undefined for an internal fault. */
-  readonly errorType: (err: unknown) => 'bad_data' | 'timeout' | 'canceled' | 'execution' | undefined;
+  /** Parses a series selector (`up{job="x"}`) into matchers; default: PromQL's vector selector syntax. */
+  readonly parseSelector?: (selector: string) => Matcher[];
+  /** Classifies an engine error: its Prometheus error type, or undefined for an internal fault. Default: QueryError's type. */
+  readonly errorType?: (err: unknown) => 'bad_data' | 'timeout' | 'canceled' | 'execution' | undefined;
   readonly version: string;
   readonly queryTimeoutMs?: number;
   readonly metadata?: () => Promise<Map<string, MetricMetadata[]>>;
@@ -52,6 +51,8 @@ const STATUS: Record<string, number> = { bad_data: 400, execution: 422, timeout:
 
 /** Builds the router for /prometheus/api/v1. */
 export function prometheusRouter(deps: PrometheusApiDeps): Router {
+  const errorType = deps.errorType ?? ((err: unknown) => (err instanceof QueryError ? err.type : undefined));
+  const parseSelector = deps.parseSelector ?? parseSeriesSelector;
   const router = new Router({ prefix: '/prometheus/api/v1' });
 
   const handle = (fn: (ctx: Context, params: URLSearchParams) => Promise<unknown>) => async (ctx: Context) => {
@@ -60,7 +61,7 @@ export function prometheusRouter(deps: PrometheusApiDeps): Router {
       const data = await fn(ctx, params);
       ctx.body = { status: 'success', data };
     } catch (err) {
-      const type = err instanceof BadDataError ? 'bad_data' : deps.errorType(err);
+      const type = err instanceof BadDataError ? 'bad_data' : errorType(err);
       if (type === undefined) throw err; // a server fault: the app's error handler hides the text
       ctx.status = STATUS[type] ?? 500;
       ctx.body = { status: 'error', errorType: type, error: (err as Error).message };
@@ -83,7 +84,7 @@ export function prometheusRouter(deps: PrometheusApiDeps): Router {
     const expr = required(params, 'query');
     const t = params.get('time') ? parseTime(params.get('time')!, 'time') : deps.clock.now();
     const res = await deps.engine.instantQuery(expr, t, { signal: signalFor(ctx, params) });
-    return formatResult(res, deps.formatValue);
+    return toPrometheusJson(res);
   });
   router.get('/query', query);
   router.post('/query', query);
@@ -98,14 +99,14 @@ export function prometheusRouter(deps: PrometheusApiDeps): Router {
     // Prometheus refuses ranges that would make more than 11,000 points per series.
     if ((end - start) / step > 11000) throw new BadDataError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
     const res = await deps.engine.rangeQuery(expr, start, end, step, { signal: signalFor(ctx, params) });
-    return formatResult(res, deps.formatValue);
+    return toPrometheusJson(res);
   });
   router.get('/query_range', queryRange);
   router.post('/query_range', queryRange);
 
   const matcherSets = (params: URLSearchParams): Matcher[][] => params.getAll('match[]').map((s) => {
     try {
-      return deps.parseSelector(s);
+      return parseSelector(s);
     } catch (err) {
       throw new BadDataError(`invalid parameter "match[]": ${(err as Error).message}`);
     }
@@ -185,16 +186,10 @@ function required(params: URLSearchParams, name: string): string {
   return v;
 }
 
-/** The `data` of a query response. */
-export function formatResult(res: ApiQueryResult, fmt: (v: number) => string): unknown {
-  switch (res.resultType) {
-    case 'vector':
-      return { resultType: 'vector', result: res.result.map((s) => ({ metric: s.labels.toObject(), value: [s.t / 1000, fmt(s.v)] })) };
-    case 'matrix':
-      return { resultType: 'matrix', result: res.result.map((s) => ({ metric: s.labels.toObject(), values: s.samples.map((p) => [p.t / 1000, fmt(p.v)]) })) };
-    case 'scalar':
-      return { resultType: 'scalar', result: [res.result.t / 1000, fmt(res.result.v)] };
-    case 'string':
-      return { resultType: 'string', result: [res.result.t / 1000, res.result.v] };
-  }
+/** Parses a `match[]` selector as Prometheus does: a vector selector with at least one non-empty matcher. */
+export function parseSeriesSelector(text: string): Matcher[] {
+  const expr = parseExpr(text);
+  if (expr.kind !== 'vectorSelector') throw new Error(`${JSON.stringify(text)} is not a series selector`);
+  if (expr.matchers.every((m) => m.matchesEmpty())) throw new Error('match[] must contain at least one non-empty matcher');
+  return [...expr.matchers];
 }
