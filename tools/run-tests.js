@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const packages = ['model', 'store', 'query', 'exporter', 'scraper', 'rules', 'api', 'webui', 'cli'];
+const packages = ['model', 'store', 'query', 'exporter', 'scraper', 'rules', 'api', 'webui', 'cli', 'testkit'];
 const args = process.argv.slice(2);
 const selectors = args.filter((a) => !a.startsWith('-'));
 const options = args.filter((a) => a.startsWith('-'));
