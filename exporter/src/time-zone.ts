@@ -25,7 +25,7 @@ export function parsePosixTz(rule: string): ZoneRule | undefined {
   const magnitude = Number(h) * 3600 + Number(min) * 60 + Number(sec);
   const strip = (s: string): string => s.replace(/^<|>$/g, '');
   // POSIX offsets are west of UTC: "CET-1" is one hour east.
-  return { standard: strip(m[1]!), standardOffsetSeconds: m[2]!.startsWith('-') ? magnitude : -magnitude, daylight: m[3] === undefined ? undefined : strip(m[3]) };
+  return { standard: strip(m[1]!), standardOffsetSeconds: m[2]!.startsWith('-') || magnitude === 0 ? magnitude : -magnitude, daylight: m[3] === undefined ? undefined : strip(m[3]) };
 }
 
 /** Reads the rule from $TZ (a rule or a zone name) or /etc/localtime's TZif footer. */
