@@ -129,18 +129,27 @@ async function roundTimes(): Promise<string[][]> {
   const engine = new Engine({ querier: storage });
   const groups = parseRuleFile(ruleFile(RULES, 60), 'bench.yml', defaultExprValidator).groups;
   let alerts = 0;
+  // Time spent inside PromQL, to tell the engine's share of a round from the rules package's own work.
+  let queryMs = 0;
+  const inner = engineQueryFn(engine);
+  const timedQuery = async (expr: string, atMs: number) => {
+    const t0 = performance.now();
+    try { return await inner(expr, atMs); } finally { queryMs += performance.now() - t0; }
+  };
   const manager = new RuleManager({
-    clock: systemClock, query: engineQueryFn(engine),
+    clock: systemClock, query: timedQuery,
     appender: () => storage.appender(), sink: (a) => { alerts += a.length; },
   });
   await manager.load(groups);
   console.log(`dataset: ${HOSTS} hosts, ${series.length} series, ${series.length * (steps + 1)} samples (15 min at 15 s); ${RULES} alerting rules in ${groups.length} groups`);
-  const rows = [['round', 'wall', 'cpu', 'cpu / 15 s interval', 'firing+pending', 'rule errors']];
+  const rows = [['round', 'wall', 'cpu', 'cpu / 15 s interval', 'in PromQL', 'firing+pending', 'rule errors']];
   const ts = Date.now();
   for (let r = 0; r < ROUNDS; r++) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await Promise.all(manager.groups().map((g) => g.evaluate(ts + r * SCRAPE_MS)));
+    queryMs = 0;
+    // Groups one after another here (the manager runs them concurrently), so PromQL time adds up cleanly.
+    for (const g of manager.groups()) await g.evaluate(ts + r * SCRAPE_MS);
     const wall = performance.now() - t0;
     const c = process.cpuUsage(cpu0);
     const cpuMs = (c.user + c.system) / 1000;
@@ -149,7 +158,7 @@ async function roundTimes(): Promise<string[][]> {
       if (rule.status().health === 'err') errors++;
       if (rule.kind === 'alert') active += rule.alerts().filter((a) => a.state !== 'inactive').length;
     }
-    rows.push([String(r + 1), fmt(wall), fmt(cpuMs), `${((cpuMs / SCRAPE_MS) * 100).toFixed(1)} % of a core`, String(active), String(errors)]);
+    rows.push([String(r + 1), fmt(wall), fmt(cpuMs), `${((cpuMs / SCRAPE_MS) * 100).toFixed(1)} % of a core`, `${((queryMs / wall) * 100).toFixed(0)} %`, String(active), String(errors)]);
   }
   void alerts;
   return rows;

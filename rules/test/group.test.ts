@@ -113,4 +113,21 @@ describe('rule group evaluation', () => {
     expect(group.rules[0]!.status().health).to.equal('ok');
     expect(group.status().lastWriteError).to.equal('saving alert state: database is down');
   });
+
+  it('keeps a pending alert\'s `for` timer when the rule file is reloaded with a changed annotation', async () => {
+    const storage = new MemoryStorage();
+    const engine = new Engine({ querier: storage });
+    const clock = new ManualClock(T0);
+    const m = new RuleManager({ clock, query: engineQueryFn(engine) });
+    const file = (summary: string) => parseRuleFile(`groups:\n  - name: g\n    rules:\n      - alert: Always\n        expr: vector(1)\n        for: 5m\n        annotations: { summary: ${summary} }\n`, 'r.yml').groups;
+    await m.applyConfig(file('one'));
+    await m.evaluateDue();
+    clock.advance(60_000);
+    await m.applyConfig(file('two'));
+    await m.evaluateDue();
+    const rule = m.groups()[0]!.rules[0]!;
+    const a = rule.kind === 'alert' ? rule.alerts()[0]! : undefined;
+    expect(a).to.include({ state: 'pending', activeAtMs: T0 });
+    expect(a!.annotations).to.deep.equal({ summary: 'two' });
+  });
 });

@@ -11,6 +11,7 @@ import type { RuleOutput } from './recording-rule.js';
 import { advanceAlerts, needsSending, type ActiveAlert, type AlertCandidate } from './alert-state.js';
 import { expandAlertTemplate } from '../template/expander.js';
 import type { TemplateQueryFn } from '../template/funcs.js';
+import type { ParsedTemplate } from '../template/parse.js';
 
 /** The label holding the alert's name. */
 export const ALERT_NAME_LABEL = 'alertname';
@@ -43,6 +44,8 @@ export class AlertingRule {
   private lastError = '';
   private lastEvaluationMs = 0;
   private evaluationDurationMs = 0;
+  /** Parsed label and annotation templates, so each is parsed once per rule, not once per alert and round. */
+  private readonly templates = new Map<string, ParsedTemplate>();
 
   constructor(readonly spec: RuleSpec, private readonly groupLabels: Readonly<Record<string, string>> = {}) {}
 
@@ -63,13 +66,13 @@ export class AlertingRule {
     for (const s of vector) {
       const data = { labels: s.labels.toObject(), externalLabels: { ...ctx.externalLabels }, externalURL: ctx.externalURL, value: s.v };
       const b = s.labels.builder().del(METRIC_NAME);
-      for (const [k, v] of Object.entries(ruleLabels)) b.set(k, await expandAlertTemplate(v, tname, data, templateQuery));
+      for (const [k, v] of Object.entries(ruleLabels)) b.set(k, await expandAlertTemplate(v, tname, data, templateQuery, this.templates));
       b.set(ALERT_NAME_LABEL, this.spec.name);
       const labels = b.labels();
       if (seen.has(labels.key)) throw new Error('vector contains metrics with the same labelset after applying alert labels');
       seen.add(labels.key);
       const annotations: Record<string, string> = {};
-      for (const [k, v] of Object.entries(this.spec.annotations)) annotations[k] = await expandAlertTemplate(v, tname, data, templateQuery);
+      for (const [k, v] of Object.entries(this.spec.annotations)) annotations[k] = await expandAlertTemplate(v, tname, data, templateQuery, this.templates);
       candidates.push({ labels, annotations, value: s.v });
     }
     // Exceeding the limit clears the rule's alerts, as in Prometheus, so a runaway rule cannot flood receivers.

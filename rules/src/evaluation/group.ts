@@ -98,7 +98,6 @@ export class RuleGroup {
         return v.map((s) => ({ Labels: s.labels.toObject(), Value: s.v }));
       },
     };
-    const toSend: OutgoingAlert[] = [];
     for (let i = 0; i < this.rules.length; i++) {
       const rule = this.rules[i]!;
       const ruleStart = mono();
@@ -113,7 +112,9 @@ export class RuleGroup {
       }
       rule.setOutcome(tsMs, mono() - ruleStart, error);
       if (rule instanceof AlertingRule) {
-        toSend.push(...rule.alertsToSend(tsMs, this.deps.resendDelayMs ?? 60_000, this.intervalMs, this.generatorURL(rule)));
+        // Alerts are handed over right after their rule, as Prometheus does, not at the end of the group:
+        // in a large group that saves the rest of the round's time from condition to notification.
+        this.send(rule.alertsToSend(tsMs, this.deps.resendDelayMs ?? 60_000, this.intervalMs, this.generatorURL(rule)));
       }
       if (app) {
         // A failed rule writes nothing this round; its previous series go stale, as in Prometheus.
@@ -131,16 +132,18 @@ export class RuleGroup {
         this.lastWriteError = String((err as Error).message ?? err);
       }
     }
-    if (toSend.length > 0 && this.deps.sink) {
-      try {
-        this.deps.sink(toSend.map((a) => this.withExternalLabels(a)));
-      } catch (err) {
-        this.lastWriteError = `sending alerts: ${String((err as Error).message ?? err)}`;
-      }
-    }
     await this.persist();
     this.lastEvaluationMs = tsMs;
     this.evaluationDurationMs = mono() - start;
+  }
+
+  private send(alerts: OutgoingAlert[]): void {
+    if (alerts.length === 0 || !this.deps.sink) return;
+    try {
+      this.deps.sink(alerts.map((a) => this.withExternalLabels(a)));
+    } catch (err) {
+      this.lastWriteError = `sending alerts: ${String((err as Error).message ?? err)}`;
+    }
   }
 
   private async persist(): Promise<void> {

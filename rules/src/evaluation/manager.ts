@@ -29,6 +29,11 @@ export class RuleManager {
 
   constructor(private readonly deps: RuleManagerDeps) {}
 
+  /** The lifecycle name for `load` (DESIGN: create → applyConfig → run → stop). */
+  applyConfig(groups: readonly RuleGroupSpec[]): Promise<void> {
+    return this.load(groups);
+  }
+
   /** Replaces the rule groups. Groups whose definition did not change keep their state and schedule. */
   async load(groups: readonly RuleGroupSpec[]): Promise<void> {
     if (!this.restoredStates) this.restoredStates = await this.loadPersisted();

@@ -22,15 +22,21 @@ export function parseAlertTemplate(text: string, name: string): ParsedTemplate {
   return parseTemplate(DEFS + text, name);
 }
 
-/** Renders one alert template; never throws: errors become Prometheus's `<error expanding template: ...>` text. */
-export async function expandAlertTemplate(text: string, name: string, data: AlertTemplateData, query?: TemplateQueryFn): Promise<string> {
+/**
+ * Renders one alert template; never throws: errors become Prometheus's `<error expanding template: ...>` text.
+ * `cache` (owned by the caller, typically one per rule) keeps parsed templates across evaluations.
+ */
+export async function expandAlertTemplate(text: string, name: string, data: AlertTemplateData, query?: TemplateQueryFn, cache?: Map<string, ParsedTemplate>): Promise<string> {
   // Text without actions is returned as is; that is most label values and keeps evaluation cheap.
   if (!text.includes('{{')) return text;
-  let parsed: ParsedTemplate;
-  try {
-    parsed = parseAlertTemplate(text, name);
-  } catch (err) {
-    return `<error expanding template: error parsing template ${name}: ${(err as Error).message}>`;
+  let parsed = cache?.get(text);
+  if (!parsed) {
+    try {
+      parsed = parseAlertTemplate(text, name);
+    } catch (err) {
+      return `<error expanding template: error parsing template ${name}: ${(err as Error).message}>`;
+    }
+    cache?.set(text, parsed);
   }
   const exec = new TemplateExecutor(templateFuncs({ externalURL: data.externalURL, ...(query ? { query } : {}) }));
   try {
