@@ -104,7 +104,12 @@ async function main(): Promise<void> {
   try {
     await Promise.all(targets.map((t) => waitUp(t.url)));
     for (let i = 0; i < 10; i++) for (const t of targets) t.bytes = (await scrape(t.url)).bytes; // Warm-up.
-    console.log(`collectors enabled on both: ${SHARED.join(', ')}`);
+    // Report what each exporter actually ran, from its own node_scrape_collector_success series.
+    for (const t of targets) {
+      const body = await (await fetch(t.url)).text();
+      const names = [...body.matchAll(/^node_scrape_collector_success\{collector="([^"]+)"\} (\d)/gm)].map((m) => (m[2] === '1' ? m[1] : `${m[1]}(failing)`));
+      console.log(`${t.name} collectors (${names.length}): ${names.join(', ')}`);
+    }
     console.log(`hlmon exporter: node ${V8_FLAGS.join(' ')} exporter/bin/hlmon-exporter.js; node_exporter: ${NODE_EXPORTER} --collector.disable-defaults + the list above`);
     console.log(`phase 1: ${seconds} s at 1 scrape/s per exporter, alternating; phase 2: ${backToBack} back-to-back scrapes per exporter, alternating`);
 
