@@ -126,12 +126,23 @@ async function phase(scraper: Scraper, port: number, targets: number, intervalMs
   await sleep(Math.max(intervalMs, 3000) + 1000);
   for (let waited = 0; waited < 180_000 && scraper.writeStats()!.bufferedSamples > (targets * perScrape) / 4; waited += 1000) await sleep(1000);
   scraper.resetLagWindow();
+  let ok = 0;
+  const errors = new Map<string, number>();
+  const onScrape = (h: { health: string; lastError: string }): void => {
+    if (h.health === 'up') ok++;
+    else errors.set(h.lastError, (errors.get(h.lastError) ?? 0) + 1);
+  };
+  scraper.on('scrape', onScrape);
   const s0 = scraper.schedulerStats();
   const w0 = scraper.writeStats()!.samplesWritten;
   const backlog0 = scraper.writeStats()!.bufferedSamples;
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const elapsed = (performance.now() - t0) / 1000;
+  scraper.off('scrape', onScrape);
+  const failed = [...errors.values()].reduce((a, b) => a + b, 0);
+  const topError = [...errors].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  console.error(`  window ${elapsed.toFixed(0)} s: ${ok} scrapes ok, ${failed} failed${topError ? ` (mostly: ${topError})` : ''}; writer: ${JSON.stringify(scraper.writeStats())}`);
   const s1 = scraper.schedulerStats();
   const w1 = scraper.writeStats()!;
   const samplesPerSec = (w1.samplesWritten - w0) / elapsed;

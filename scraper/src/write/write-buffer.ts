@@ -250,7 +250,7 @@ export class WriteBuffer implements SampleSink {
     this.toSpool = [];
     this.toSpoolSamples = 0;
     try {
-      await this.opts.spool.append(batches);
+      await this.opts.spool.append(this.mergeForSpool(batches));
     } catch (e) {
       this.toSpool.unshift(...batches);
       this.toSpoolSamples += n;
@@ -260,6 +260,27 @@ export class WriteBuffer implements SampleSink {
     this.stats.spooledSamples += n;
     this.stats.spoolBytes = this.opts.spool.bytes;
     this.stats.bufferedSamples = this.pendingSamples;
+  }
+
+  /**
+   * Joins consecutive batches into records of up to maxCommitSamples: a spool record is replayed as one
+   * commit, and one commit per scrape (500 samples) would make replay far slower than live writing.
+   */
+  private mergeForSpool(batches: readonly SampleBatch[]): SampleBatch[] {
+    const out: SampleBatch[] = [];
+    let cur: SampleBatch | undefined;
+    for (const b of batches) {
+      if (!cur || cur.t.length + b.t.length > this.maxCommit) {
+        cur = { labels: [], t: [], v: [] };
+        out.push(cur);
+      }
+      for (let i = 0; i < b.t.length; i++) {
+        cur.labels.push(b.labels[i]!);
+        cur.t.push(b.t[i]!);
+        cur.v.push(b.v[i]!);
+      }
+    }
+    return out;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -298,7 +319,7 @@ export class WriteBuffer implements SampleSink {
       this.opts.log?.('warn', `final flush failed, spooling the rest: ${(e as Error).message}`, e);
     }
     if (this.memory.length > 0) {
-      await this.opts.spool.prepend(this.memory.splice(0).map((q) => q.batch));
+      await this.opts.spool.prepend(this.mergeForSpool(this.memory.splice(0).map((q) => q.batch)));
       this.memorySamples = 0;
     }
     await this.flushToSpool(true);
