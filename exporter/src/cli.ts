@@ -36,27 +36,27 @@ export async function runExporterCli(argv: readonly string[], signal?: AbortSign
     }
     throw err;
   }
-  let server;
+  // SIGINT, SIGTERM and the caller's signal all end the run.
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  if (signal?.aborted) stop.abort();
+  else signal?.addEventListener('abort', onSignal, { once: true });
   try {
-    server = await exporter.listen(args.listenHost, args.listenPort);
+    await exporter.run(stop.signal, args.listenHost, args.listenPort, (url) => {
+      logger.info(`listening on ${url}; collectors: ${exporter.enabledCollectors.join(', ')}`);
+    });
   } catch (err) {
-    logger.warn(`cannot listen on ${args.listenHost}:${args.listenPort}: ${(err as Error).message}`);
+    // In practice a listen failure (address in use, permission denied for a port below 1024).
+    logger.warn(`exporter stopped with an error on ${args.listenHost}:${args.listenPort}: ${(err as Error).message}`);
+    await exporter.stop();
     return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    signal?.removeEventListener('abort', onSignal);
   }
-  logger.info(`listening on ${server.url}; collectors: ${exporter.enabledCollectors.join(', ')}`);
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    if (signal?.aborted) done();
-    else signal?.addEventListener('abort', done, { once: true });
-  });
-  logger.info('stopping');
-  await exporter.stop();
+  logger.info('stopped');
   return 0;
 }

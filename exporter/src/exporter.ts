@@ -48,6 +48,11 @@ export interface Exporter {
   metrics(format?: 'text' | 'openmetrics'): Promise<string>;
   /** Serves HTTP on host:port (0 for a free port) until the returned server or the exporter is closed. */
   listen(host: string, port: number): Promise<ListeningServer>;
+  /**
+   * The lifecycle's run step: serves on host:port, calls `onListening` with the server's URL, and resolves
+   * after `signal` aborts and everything is stopped.
+   */
+  run(signal: AbortSignal, host: string, port: number, onListening?: (url: string) => void): Promise<void>;
   /** Collectors failing at their last run, with the reason. */
   failures(): ReadonlyMap<string, string>;
   /** Closes every server this exporter started and releases collector resources. */
@@ -149,6 +154,15 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
       };
       servers.add(tracked);
       return tracked;
+    },
+    async run(signal, host, port, onListening) {
+      const server = await this.listen(host, port);
+      onListening?.(server.url);
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await this.stop();
     },
     failures: () => runner.failures(),
     async stop() {

@@ -54,6 +54,20 @@ describe('runExporterCli', () => {
     expect(err).to.be.instanceOf(Error);
   });
 
+  it('exits with 1 and says why when the listen address is taken', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const { result, output } = await quietly(() => runExporterCli([`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults']));
+      expect(result).to.equal(1);
+      expect(output).to.contain('EADDRINUSE');
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('prints usage for --help and exits 0', async () => {
     const { result, output } = await quietly(() => runExporterCli(['--help']));
     expect(result).to.equal(0);
