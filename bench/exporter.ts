@@ -24,7 +24,7 @@ const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 const V8_FLAGS = (/^#!.*?node (.*)$/m.exec(readFileSync(join(root, 'exporter/bin/hlmon-exporter.js'), 'utf8'))?.[1] ?? '').split(' ').filter(Boolean);
 
 /** The collectors both exporters run: ours by default on Linux; node_exporter is told the same list. */
-const SHARED = ['conntrack', 'cpu', 'cpufreq', 'diskstats', 'entropy', 'filefd', 'filesystem', 'hwmon', 'loadavg', 'meminfo', 'netclass', 'netdev', 'netstat', 'os', 'pressure', 'sockstat', 'stat', 'textfile', 'thermal_zone', 'time', 'uname', 'vmstat'];
+const SHARED = ['arp', 'conntrack', 'cpu', 'cpufreq', 'diskstats', 'entropy', 'filefd', 'filesystem', 'hwmon', 'loadavg', 'meminfo', 'netclass', 'netdev', 'netstat', 'os', 'pressure', 'selinux', 'sockstat', 'softnet', 'stat', 'textfile', 'thermal_zone', 'time', 'uname', 'vmstat'];
 
 interface Target {
   name: string;

@@ -161,6 +161,19 @@ describe('collectors on fixture /proc and /sys', () => {
     expect(f.has('node_netstat_Tcp_RtoMin')).to.equal(false);
   });
 
+  it('arp counts entries per device and softnet decodes the hexadecimal per-CPU counters', async () => {
+    const f = await scrape(['arp', 'softnet']);
+    expect(sampleValue(f, 'node_arp_entries', { device: 'eth0' })).to.equal(1);
+    expect(sampleValue(f, 'node_softnet_dropped_total', { cpu: '0' })).to.equal(0x5674);
+    expect(sampleValue(f, 'node_softnet_times_squeezed_total', { cpu: '1' })).to.equal(3);
+  });
+
+  it('selinux reports disabled when selinuxfs is not mounted', async () => {
+    const f = await scrape(['selinux']);
+    expect(sampleValue(f, 'node_selinux_enabled')).to.equal(0);
+    expect(f.has('node_selinux_current_mode')).to.equal(false);
+  });
+
   it('reports success and duration for every enabled collector', async () => {
     const f = await scrape(['cpu', 'loadavg']);
     expect(f.get('node_scrape_collector_success')!.metrics.map((m) => [m.labels!.collector, m.value])).to.deep.equal([['cpu', '1'], ['loadavg', '1']]);

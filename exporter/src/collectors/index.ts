@@ -1,5 +1,6 @@
 /** The collector registry: every collector kind this exporter knows, by platform. */
 import type { CollectorDefinition } from '../collector.js';
+import { arpCollector } from './arp.js';
 import { conntrackCollector } from './conntrack.js';
 import { cpuCollector } from './cpu.js';
 import { cpufreqCollector } from './cpufreq.js';
@@ -17,7 +18,9 @@ import { netstatCollector } from './netstat.js';
 import { osCollector } from './os.js';
 import { PORTABLE_COLLECTORS } from './portable.js';
 import { pressureCollector } from './pressure.js';
+import { selinuxCollector } from './selinux.js';
 import { sockstatCollector } from './sockstat.js';
+import { softnetCollector } from './softnet.js';
 import { statCollector } from './stat.js';
 import { systemdCollector } from './systemd.js';
 import { textfileCollector } from './textfile.js';
@@ -28,8 +31,8 @@ import { vmstatCollector } from './vmstat.js';
 
 /** Collectors that read /proc and /sys; Linux only. */
 const LINUX_ONLY: readonly CollectorDefinition[] = [
-  conntrackCollector, cpuCollector, cpufreqCollector, diskstatsCollector, entropyCollector, filefdCollector, filesystemCollector, hwmonCollector,
-  meminfoCollector, netclassCollector, netdevCollector, netstatCollector, osCollector, pressureCollector, sockstatCollector, statCollector,
+  arpCollector, conntrackCollector, cpuCollector, cpufreqCollector, diskstatsCollector, entropyCollector, filefdCollector, filesystemCollector, hwmonCollector,
+  meminfoCollector, netclassCollector, netdevCollector, netstatCollector, osCollector, pressureCollector, selinuxCollector, sockstatCollector, softnetCollector, statCollector,
   systemdCollector, thermalZoneCollector, vmstatCollector,
 ];
 
