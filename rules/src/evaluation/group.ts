@@ -111,6 +111,9 @@ export class RuleGroup {
         error = err ?? new Error('unknown error');
       }
       rule.setOutcome(tsMs, mono() - ruleStart, error);
+      // Queries over in-memory data resolve as microtasks, so a round of a thousand rules would otherwise hold
+      // the event loop for its whole duration: scrapes, HTTP requests and notification timers wait for it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (rule instanceof AlertingRule) {
         // Alerts are handed over right after their rule, as Prometheus does, not at the end of the group:
         // in a large group that saves the rest of the round's time from condition to notification.
