@@ -87,7 +87,7 @@ export const dockerCollector: CollectorDefinition = {
   description: 'Containers via the Docker/Podman API socket, with cAdvisor metric names (off by default).',
   create(ctx: CollectorContext): Collector {
     const { socketPath, concurrency, callTimeoutMs } = ctx.docker;
-    // dockerode and its dependencies add about 30 MB of resident memory, so they are loaded only when
+    // dockerode and its dependencies add 10-30 MB of resident memory (by V8 flags), so they are loaded only when
     // this collector first runs, not by every exporter that has containers switched off.
     let docker: Docker | undefined;
     // Start time and memory limit change only when a container is recreated or restarted, so inspect results
