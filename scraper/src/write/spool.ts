@@ -11,7 +11,7 @@
  * replaced atomically (write + rename) after every acknowledged record. A torn record at the end of
  * a segment (crash mid-write) fails its length or checksum and is dropped with everything after it.
  */
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { isStaleNaN, Labels, STALE_NAN } from '@hlmon/model';
@@ -20,6 +20,7 @@ import type { SampleBatch } from '../scrape/batch.js';
 const SEGMENT_RE = /^(\d{12})\.spool$/;
 const SEGMENT_MAX_BYTES = 64 * 1024 * 1024;
 const FIRST_SEGMENT = 500_000_000_000;
+const LABEL_CACHE_MAX = 2_000_000;
 
 /** Where a record lies, to acknowledge it. */
 export interface SpoolPosition {
@@ -47,13 +48,16 @@ export function encodeRecord(batch: SampleBatch): Buffer {
   return rec;
 }
 
-/** Decodes a record payload back into a batch. */
-export function decodePayload(payload: Buffer): SampleBatch {
+/**
+ * Decodes a record payload back into a batch. `labelCache` maps label keys to Labels across records:
+ * the same series recur in every scrape, and parsing a key costs far more than a lookup.
+ */
+export function decodePayload(payload: Buffer, labelCache: Map<string, Labels> = new Map()): SampleBatch {
   const body = inflateRawSync(payload);
   const hl = body.readUInt32LE(0);
   const { keys } = JSON.parse(body.subarray(4, 4 + hl).toString('utf8')) as { keys: string[] };
   const n = keys.length;
-  const cache = new Map<string, Labels>();
+  const cache = labelCache;
   const labels = keys.map((k) => {
     let l = cache.get(k);
     if (!l) { l = Labels.fromKey(k); cache.set(k, l); }
@@ -79,7 +83,10 @@ export class Spool {
   /** Read offset per segment (absent = 0). */
   private offsets = new Map<number, number>();
   private pendingBytes = 0;
-  private loaded: { segment: number; data: Buffer } | undefined;
+  /** The open segment being read. */
+  private reading: { segment: number; fh: FileHandle } | undefined;
+  /** Labels by key across records (bounded: cleared when it grows past LABEL_CACHE_MAX). */
+  private readonly labelCache = new Map<string, Labels>();
 
   private constructor(readonly dir: string) {}
 
@@ -170,19 +177,25 @@ export class Spool {
     while (this.segments.length > 0) {
       const seg = this.segments[0]!;
       const offset = this.offsets.get(seg) ?? 0;
-      for (let attempt = 0; attempt < 2; attempt++) {
-        // The cached copy may predate later appends: re-read once before deciding the segment is done.
-        if (this.loaded?.segment !== seg || attempt === 1) this.loaded = { segment: seg, data: await readFile(this.file(seg)) };
-        const data = this.loaded.data;
-        if (offset + 8 > data.length) continue;
-        const len = data.readUInt32LE(offset);
-        const end = offset + 8 + len;
-        if (end > data.length) continue;
-        const payload = data.subarray(offset + 8, end);
-        if (crc32(payload) !== data.readUInt32LE(offset + 4)) break;
-        return { batch: decodePayload(payload), position: { segment: seg, next: end } };
+      if (this.reading?.segment !== seg) {
+        await this.reading?.fh.close();
+        this.reading = { segment: seg, fh: await open(this.file(seg), 'r') };
       }
-      // Consumed, or a torn or corrupt tail: nothing more can be read from this segment.
+      // Records are read one at a time at their offset, so a long segment is never read whole.
+      const fh = this.reading.fh;
+      const head = Buffer.alloc(8);
+      const got = (await fh.read(head, 0, 8, offset)).bytesRead;
+      if (got === 8) {
+        const len = head.readUInt32LE(0);
+        const payload = Buffer.alloc(len);
+        const n = (await fh.read(payload, 0, len, offset + 8)).bytesRead;
+        if (n === len && crc32(payload) === head.readUInt32LE(4)) {
+          if (this.labelCache.size > LABEL_CACHE_MAX) this.labelCache.clear();
+          return { batch: decodePayload(payload, this.labelCache), position: { segment: seg, next: offset + 8 + len } };
+        }
+      }
+      // Consumed, or a torn or corrupt tail: nothing more can be read from this segment. Appends are
+      // serialised with reads by the caller, so nothing is being written to it right now.
       await this.dropSegment(seg);
       await this.saveOffsets();
     }
@@ -203,10 +216,19 @@ export class Spool {
     await rename(tmp, path.join(this.dir, 'cursor.json'));
   }
 
+  /** Closes the open read handle (the spool can be used again; it reopens on demand). */
+  async close(): Promise<void> {
+    await this.reading?.fh.close();
+    this.reading = undefined;
+  }
+
   private async dropSegment(seg: number): Promise<void> {
     this.segments = this.segments.filter((s) => s !== seg);
     this.offsets.delete(seg);
-    if (this.loaded?.segment === seg) this.loaded = undefined;
+    if (this.reading?.segment === seg) {
+      await this.reading.fh.close();
+      this.reading = undefined;
+    }
     await rm(this.file(seg), { force: true });
     if (this.segments.length === 0) this.pendingBytes = 0;
   }

@@ -323,6 +323,7 @@ export class WriteBuffer implements SampleSink {
       this.memorySamples = 0;
     }
     await this.flushToSpool(true);
+    await this.opts.spool.close();
     this.stats.spoolBytes = this.opts.spool.bytes;
     this.stats.bufferedSamples = 0;
   }
