@@ -6,6 +6,7 @@
  * writer collects families in insertion order and renders either the Prometheus text format 0.0.4 or
  * OpenMetrics 1.0.0.
  */
+import { formatGoFloat } from '@hlmon/model';
 
 /** The metric types of the Prometheus text format. */
 export type MetricType = 'counter' | 'gauge' | 'untyped' | 'summary' | 'histogram';
@@ -88,13 +89,8 @@ export class MetricWriter {
   }
 }
 
-/** Formats a float as Prometheus expects: NaN, +Inf, -Inf, else the shortest round-trip form. */
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}
+/** Formats a float as Go's Prometheus client does (`2.4592105472e+10`, `+Inf`, `NaN`), like node_exporter. */
+export const formatValue: (value: number) => string = formatGoFloat;
 
 function escapeLabelValue(value: string): string {
   // Only three characters need escaping in label values; testing first keeps the common case free.

@@ -1,13 +1,12 @@
 /**
- * A strict parser for the Prometheus text format 0.0.4, used for textfile collector input. It accepts what
- * node_exporter's textfile collector accepts and rejects, with the line number and reason, what it rejects:
- * bad syntax, a TYPE after samples, samples with timestamps, and a family declared twice.
+ * Textfile collector input: model's text-format parser, plus the rules node_exporter's textfile collector
+ * adds on top of the format — no timestamps, no TYPE after a family's samples, no family declared twice —
+ * each rejected with the line number and reason.
  */
+import { ParseError, TextParser, belongsToFamily } from '@hlmon/model';
 import { MetricWriter, type MetricType } from './metric-writer.js';
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const TYPES = new Set(['counter', 'gauge', 'untyped', 'summary', 'histogram']);
+const TYPES = new Set<string>(['counter', 'gauge', 'untyped', 'summary', 'histogram']);
 
 /** A parse error with its 1-based line number. */
 export class TextParseError extends Error {
@@ -16,66 +15,6 @@ export class TextParseError extends Error {
   constructor(readonly line: number, reason: string) {
     super(`line ${line}: ${reason}`);
   }
-}
-
-/** The family a sample name belongs to, given the declared types (histogram and summary suffixes). */
-function familyOf(sampleName: string, types: Map<string, MetricType>): { family: string; suffix: string } {
-  for (const suffix of ['_bucket', '_count', '_sum']) {
-    if (sampleName.endsWith(suffix)) {
-      const base = sampleName.slice(0, -suffix.length);
-      const t = types.get(base);
-      if (t === 'histogram' || (t === 'summary' && suffix !== '_bucket')) return { family: base, suffix };
-    }
-  }
-  return { family: sampleName, suffix: '' };
-}
-
-function parseLabels(text: string, lineNo: number): { labels: Record<string, string>; rest: string } {
-  const labels: Record<string, string> = {};
-  let i = 1;
-  for (;;) {
-    while (text[i] === ' ') i++;
-    if (text[i] === '}') return { labels, rest: text.slice(i + 1) };
-    const nameMatch = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(text.slice(i));
-    if (nameMatch === null) throw new TextParseError(lineNo, 'invalid label name');
-    const name = nameMatch[0];
-    i += name.length;
-    while (text[i] === ' ') i++;
-    if (text[i] !== '=' || text[i + 1] !== '"') throw new TextParseError(lineNo, `expected ="value" after label ${name}`);
-    i += 2;
-    let value = '';
-    for (;;) {
-      const c = text[i];
-      if (c === undefined) throw new TextParseError(lineNo, `unterminated value of label ${name}`);
-      if (c === '"') break;
-      if (c === '\\') {
-        const n = text[i + 1];
-        if (n === 'n') value += '\n';
-        else if (n === '\\' || n === '"') value += n;
-        else throw new TextParseError(lineNo, `invalid escape \\${n ?? ''} in label ${name}`);
-        i += 2;
-        continue;
-      }
-      value += c;
-      i++;
-    }
-    i++;
-    if (!LABEL_NAME.test(name) || name.startsWith('__')) throw new TextParseError(lineNo, `invalid label name ${name}`);
-    if (name in labels) throw new TextParseError(lineNo, `duplicate label ${name}`);
-    labels[name] = value;
-    while (text[i] === ' ') i++;
-    if (text[i] === ',') i++;
-    else if (text[i] !== '}') throw new TextParseError(lineNo, 'expected , or } in label set');
-  }
-}
-
-function parseValue(s: string, lineNo: number): number {
-  if (s === '+Inf' || s === 'Inf') return Infinity;
-  if (s === '-Inf') return -Infinity;
-  if (s === 'NaN') return NaN;
-  const v = Number(s);
-  if (s === '' || Number.isNaN(v)) throw new TextParseError(lineNo, `invalid value "${s}"`);
-  return v;
 }
 
 /**
@@ -87,45 +26,53 @@ export function parseTextFormat(text: string, defaultHelp: (family: string) => s
   const types = new Map<string, MetricType>();
   const helps = new Map<string, string>();
   const withSamples = new Set<string>();
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const lineNo = n + 1;
-    const line = lines[n]!.trim();
-    if (line === '') continue;
-    if (line.startsWith('#')) {
-      const m = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s+(.*))?$/.exec(line);
-      if (m === null) continue; // An ordinary comment.
-      const [, kind, name, rest = ''] = m as unknown as [string, string, string, string | undefined];
-      if (!METRIC_NAME.test(name)) throw new TextParseError(lineNo, `invalid metric name ${name}`);
-      if (kind === 'TYPE') {
-        if (!TYPES.has(rest)) throw new TextParseError(lineNo, `unknown type "${rest}" for ${name}`);
-        if (types.has(name)) throw new TextParseError(lineNo, `second TYPE line for ${name}`);
-        if (withSamples.has(name)) throw new TextParseError(lineNo, `TYPE for ${name} after its samples`);
-        types.set(name, rest as MetricType);
-      } else {
-        if (helps.has(name)) throw new TextParseError(lineNo, `second HELP line for ${name}`);
-        helps.set(name, rest.replace(/\\n/g, '\n').replace(/\\\\/g, '\\'));
+  const parser = new TextParser(text, 'prometheus', { checkNames: 'eager' });
+  const lineOf = () => ParseError.at(text, parser.entryOffset(), '').line;
+  try {
+    for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
+      if (kind === 'type') {
+        const name = parser.metaName();
+        const type = parser.type();
+        if (!TYPES.has(type)) throw new TextParseError(lineOf(), `unknown type "${type}" for ${name}`);
+        if (types.has(name)) throw new TextParseError(lineOf(), `second TYPE line for ${name}`);
+        if (withSamples.has(name)) throw new TextParseError(lineOf(), `TYPE for ${name} after its samples`);
+        types.set(name, type as MetricType);
+      } else if (kind === 'help') {
+        const name = parser.metaName();
+        if (helps.has(name)) throw new TextParseError(lineOf(), `second HELP line for ${name}`);
+        helps.set(name, parser.help());
+      } else if (kind === 'series') {
+        const sampleName = parser.metricName();
+        if (parser.timestampMs() !== undefined) {
+          throw new TextParseError(lineOf(), `${sampleName} has a timestamp; textfile metrics must not carry timestamps`);
+        }
+        const pairs = parser.labelPairs();
+        const labels: Record<string, string> = {};
+        for (const l of pairs) {
+          if (l.name.startsWith('__')) throw new TextParseError(lineOf(), `invalid label name ${l.name}`);
+          if (l.name in labels) throw new TextParseError(lineOf(), `duplicate label ${l.name}`);
+          labels[l.name] = l.value;
+        }
+        const family = familyOf(sampleName, types);
+        withSamples.add(family);
+        out.family(family, types.get(family) ?? 'untyped', helps.get(family) ?? defaultHelp(family))
+          .samples.push({ suffix: sampleName.slice(family.length), labels: pairs.length ? labels : undefined, value: parser.value() });
       }
-      continue;
     }
-    const nameMatch = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line);
-    if (nameMatch === null) throw new TextParseError(lineNo, 'expected a metric name');
-    const sampleName = nameMatch[0];
-    let rest = line.slice(sampleName.length);
-    let labels: Record<string, string> | undefined;
-    if (rest.startsWith('{')) {
-      const parsed = parseLabels(rest, lineNo);
-      labels = parsed.labels;
-      rest = parsed.rest;
-    }
-    const fields = rest.trim().split(/\s+/);
-    if (fields.length === 0 || fields[0] === '') throw new TextParseError(lineNo, `no value for ${sampleName}`);
-    if (fields.length > 1) throw new TextParseError(lineNo, `${sampleName} has a timestamp or trailing text; textfile metrics must not carry timestamps`);
-    const value = parseValue(fields[0]!, lineNo);
-    const { family, suffix } = familyOf(sampleName, types);
-    withSamples.add(family);
-    out.family(family, types.get(family) ?? 'untyped', helps.get(family) ?? defaultHelp(family))
-      .samples.push({ suffix, labels, value });
+  } catch (err) {
+    if (err instanceof ParseError) throw new TextParseError(err.line, err.message.replace(/^\d+:\d+: /, ''));
+    throw err;
   }
   return out;
+}
+
+/** The family a sample belongs to, given the declared types (histogram and summary suffixes). */
+function familyOf(sampleName: string, types: Map<string, MetricType>): string {
+  for (const suffix of ['_bucket', '_count', '_sum']) {
+    if (!sampleName.endsWith(suffix)) continue;
+    const base = sampleName.slice(0, -suffix.length);
+    const type = types.get(base);
+    if (type !== undefined && belongsToFamily(base, type, sampleName)) return base;
+  }
+  return sampleName;
 }

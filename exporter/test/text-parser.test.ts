@@ -31,7 +31,7 @@ describe('textfile parser', () => {
   });
 
   it('rejects an unterminated label value', () => {
-    expect(parseError('m{a="x} 1\n').message).to.match(/line 1: unterminated value of label a/);
+    expect(parseError('m{a="x} 1\n').message).to.match(/line 1: label value is not terminated/);
   });
 
   it('rejects a value that is not a number', () => {
