@@ -7,9 +7,10 @@ import { migrateCommand } from './commands/migrate.js';
 import { versionCommand } from './commands/version.js';
 import { configCheckCommand } from './commands/config.js';
 import { importCommand } from './commands/import.js';
+import { exporterCommand } from './commands/exporter.js';
 
 /** Every command, in the order `hlmon --help` lists them. */
-export const commands: readonly Command[] = [startCommand, serverCommand, migrateCommand, importCommand, configCheckCommand, versionCommand];
+export const commands: readonly Command[] = [startCommand, serverCommand, exporterCommand, migrateCommand, importCommand, configCheckCommand, versionCommand];
 
 /** Top-level usage text. */
 export function usage(): string {

@@ -30,7 +30,7 @@ describe('hlmon CLI', function () {
   this.timeout(60_000);
 
   it('prints usage with --help for every command', async () => {
-    for (const cmd of ['start', 'server', 'migrate', 'version']) {
+    for (const cmd of ['start', 'server', 'exporter', 'migrate', 'import', 'version']) {
       const r = await runCli([cmd, '--help']);
       expect(r.code, cmd).to.equal(0);
       expect(r.stdout, cmd).to.match(/^Usage: hlmon /);
