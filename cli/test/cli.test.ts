@@ -30,10 +30,20 @@ describe('hlmon CLI', function () {
   this.timeout(60_000);
 
   it('prints usage with --help for every command', async () => {
-    for (const cmd of ['start', 'server', 'exporter', 'migrate', 'import', 'version']) {
-      const r = await runCli([cmd, '--help']);
-      expect(r.code, cmd).to.equal(0);
-      expect(r.stdout, cmd).to.match(/^Usage: hlmon /);
+    // In-process: the dispatch and usage text are the same code the binary runs, without a process per command.
+    const { main, commands } = await import('@hlmon/cli');
+    for (const cmd of commands) {
+      const out: string[] = [];
+      const write = process.stdout.write;
+      process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
+      let code: number;
+      try {
+        code = await main([...cmd.name.split(' '), '--help']);
+      } finally {
+        process.stdout.write = write;
+      }
+      expect(code, cmd.name).to.equal(0);
+      expect(out.join(''), cmd.name).to.match(/^Usage: hlmon /);
     }
   });
 
