@@ -12,6 +12,8 @@ import { httpMetrics } from './metrics.js';
 export interface AppDeps {
   /** The registry whose metrics `/metrics` serves (never prom-client's global one). */
   readonly registry: Registry;
+  /** More self metrics in the text format, appended to the registry's (e.g. the scraper's). */
+  readonly extraMetrics?: () => string | Promise<string>;
   /** True once the process can serve queries (database migrated and reachable). */
   readonly ready: () => boolean | Promise<boolean>;
   /** Extra routers mounted by later parts (Prometheus API, REST API); mounted in order. */
@@ -49,7 +51,8 @@ export function createApp(deps: AppDeps): Koa {
   });
   base.get('/metrics', async (ctx) => {
     ctx.type = deps.registry.contentType;
-    ctx.body = await deps.registry.metrics();
+    const own = await deps.registry.metrics();
+    ctx.body = deps.extraMetrics ? own + (await deps.extraMetrics()) : own;
   });
   app.use(base.routes());
   app.use(base.allowedMethods({ throw: true }));

@@ -7,10 +7,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import { openStore, type Store } from '@hlmon/store';
-import { createApp, prometheusRouter } from '@hlmon/api';
+import { createApp, prometheusRouter, restRouter, webuiRouter } from '@hlmon/api';
 import { Engine } from '@hlmon/query';
 import { systemClock } from '@hlmon/model';
-import type { HlmonConfig } from '@hlmon/scraper';
+import { ConfigReloader, Scraper, parseConfig, formatConfigError, type HlmonConfig, type TargetHealth } from '@hlmon/scraper';
+import { createExporter } from '@hlmon/exporter';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Logger } from './log.js';
 import { redactUrl } from './log.js';
 import { VERSION } from './version.js';
@@ -25,6 +30,15 @@ export interface ServerOptions {
   readonly listen: string;
   /** The validated hlmon.yml, when one was given. */
   readonly config?: HlmonConfig;
+  /** The file `config` came from: reloaded on SIGHUP and on change. */
+  readonly configFile?: string;
+  /**
+   * `hlmon start`: also run an exporter for this machine in-process, and without a config file scrape it
+   * and the server itself (the zero-setup dashboard).
+   */
+  readonly localExporter?: boolean;
+  /** Listen for SIGHUP (the CLI turns this on; in-process tests leave it off). */
+  readonly onSighup?: boolean;
   readonly log: Logger;
 }
 
@@ -33,6 +47,9 @@ export interface RunningServer {
   /** The base URL it serves, e.g. http://127.0.0.1:9800. */
   readonly url: string;
   readonly store: Store;
+  readonly scraper: Scraper;
+  /** The in-process exporter's URL, with `localExporter`. */
+  readonly exporterUrl?: string;
   /** Stops serving, drains the parts and closes the database. Idempotent. */
   stop(): Promise<void>;
 }
@@ -73,26 +90,71 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const store = await openStore(opts.databaseUrl ? { url: opts.databaseUrl } : { dataDir: opts.dataDir });
     closers.push(() => store.close());
     log.info('database opened', { engine: store.engine, url: redactUrl(store.url) });
-    const { applied } = await store.migrate();
-    if (applied.length > 0) log.info('migrations applied', { migrations: applied.join(',') });
+    const migrated = await store.migrate();
+    if (migrated.applied.length > 0) log.info('migrations applied', { migrations: migrated.applied.join(',') });
 
+    const querier = store.querier();
+    const engine = new Engine({ querier });
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     new Gauge({ name: 'hlmon_build_info', help: 'hlmon build information; the value is always 1.', labelNames: ['version'], registers: [registry] })
       .set({ version: VERSION }, 1);
 
-    const querier = store.querier();
-    const engine = new Engine({ querier });
+    // The machine's own exporter, in-process but over HTTP on loopback, so it is scraped exactly like
+    // any other target (and shows up in the targets list like one).
+    let exporterUrl: string | undefined;
+    if (opts.localExporter) {
+      const exporter = createExporter({ logger: { info: (m) => log.child('exporter').info(m), warn: (m) => log.child('exporter').warn(m) } });
+      const listening = await exporter.listen('127.0.0.1', 0);
+      closers.splice(1, 0, () => exporter.stop());
+      exporterUrl = listening.url;
+    }
+
+    const serverPort = (server.address() as AddressInfo).port;
+    const config = opts.config ?? defaultConfig({ dataDir: opts.dataDir, serverPort, exporterUrl });
+    const scraper = new Scraper({
+      appender: () => store.appender(),
+      dataDir: opts.dataDir,
+      log: (level, msg, err) => log.child('scraper')[level](msg, err === undefined ? undefined : { err: err as Error }),
+    });
+    const applied = await scraper.applyConfig(config);
+    if (applied.errors.length > 0) throw new Error(`cannot apply the configuration: ${applied.errors.join('; ')}`);
+    await scraper.start();
+    // Stopping the scraper flushes its buffer, so it must run before the database closes.
+    closers.splice(closers.length - 1, 0, () => scraper.stop());
+
+    if (opts.configFile) {
+      const reloader = new ConfigReloader({
+        file: opts.configFile,
+        apply: (cfg) => scraper.applyConfig(cfg),
+        log: (level, msg) => log.child('config')[level](msg),
+        onSighup: opts.onSighup ?? false,
+        watchFile: true,
+      });
+      reloader.start();
+      closers.unshift(async () => reloader.stop());
+    }
+
     const promApi = prometheusRouter({
       engine,
       querier,
       clock: systemClock,
       version: VERSION,
+      targets: async () => ({
+        activeTargets: scraper.targets().map(toPrometheusTarget),
+        droppedTargets: scraper.droppedTargets().map((d) => ({ discoveredLabels: d.discoveredLabels.toObject() })),
+      }),
     });
+    const rest = restRouter({ engine, querier, clock: systemClock });
+    const webuiDist = webuiDistDir();
+    const routers = [promApi, rest];
+    if (webuiDist) routers.push(webuiRouter(webuiDist));
+    else log.warn('the web UI is not built; run `npm run build` to serve it');
 
     const app = createApp({
       registry,
-      routers: [promApi],
+      extraMetrics: () => scraper.metricsText(),
+      routers,
       ready: async () => {
         try { await store.ping(); return true; } catch { return false; }
       },
@@ -104,9 +166,67 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const url = `http://${shownHost}:${addr.port}`;
 
     let stopped: Promise<void> | undefined;
-    return { url, store, stop: () => (stopped ??= closeAll()) };
+    return { url, store, scraper, ...(exporterUrl ? { exporterUrl } : {}), stop: () => (stopped ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * The zero-setup configuration of `hlmon start`: scrape this machine's exporter (labelled with the host
+ * name rather than a loopback address) and the server itself every 15 s.
+ */
+export function defaultConfig(opts: { dataDir: string; serverPort: number; exporterUrl: string | undefined }): HlmonConfig {
+  const host = os.hostname();
+  const jobs = [`  - job_name: hlmon
+    static_configs:
+      - targets: ['127.0.0.1:${opts.serverPort}']
+        labels: { instance: ${JSON.stringify(`${host}:hlmon`)} }`];
+  if (opts.exporterUrl) {
+    jobs.unshift(`  - job_name: node
+    static_configs:
+      - targets: [${JSON.stringify(new URL(opts.exporterUrl).host)}]
+        labels: { instance: ${JSON.stringify(host)} }`);
+  }
+  const text = `global:
+  scrape_interval: 15s
+  scrape_timeout: 10s
+  evaluation_interval: 15s
+storage:
+  data_dir: ${JSON.stringify(opts.dataDir)}
+scrape_configs:
+${jobs.join('\n')}
+`;
+  const result = parseConfig(text, '<default config>', { env: {} });
+  if (result.errors) throw new Error(`default config is invalid: ${result.errors.map(formatConfigError).join('; ')}`);
+  return result.config;
+}
+
+/** A target in the shape of Prometheus's /api/v1/targets. */
+function toPrometheusTarget(t: TargetHealth): Record<string, unknown> {
+  return {
+    discoveredLabels: t.discoveredLabels.toObject(),
+    labels: Object.fromEntries(Object.entries(t.labels.toObject()).filter(([k]) => !k.startsWith('__'))),
+    scrapePool: t.job,
+    scrapeUrl: t.url,
+    globalUrl: t.url,
+    lastError: t.lastError,
+    lastScrape: t.lastScrapeMs > 0 ? new Date(t.lastScrapeMs).toISOString() : '0001-01-01T00:00:00Z',
+    lastScrapeDuration: t.lastScrapeDurationMs / 1000,
+    health: t.health,
+    scrapeInterval: formatSeconds(t.scrapeIntervalMs),
+    scrapeTimeout: formatSeconds(t.scrapeTimeoutMs),
+  };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** The built web UI's folder, or undefined when it has not been built. */
+function webuiDistDir(): string | undefined {
+  const require = createRequire(import.meta.url);
+  const dir = path.join(path.dirname(require.resolve('@hlmon/webui/package.json')), 'dist');
+  return existsSync(path.join(dir, 'index.html')) ? dir : undefined;
 }

@@ -40,7 +40,9 @@ function makeServerCommand(name: 'start' | 'server', summary: string, usage: str
         databaseUrl: str(values, 'database-url') ?? (process.env.HLMON_DATABASE_URL || undefined) ?? config?.storage.url,
         dataDir,
         listen: str(values, 'listen') ?? config?.server.listenAddress ?? ':9800',
-        ...(config ? { config } : {}),
+        ...(config ? { config, configFile: configFile! } : {}),
+        localExporter: name === 'start',
+        onSighup: true,
         log,
       });
       const where = running.store.engine === 'pglite' ? `embedded PostgreSQL in ${dataDir}` : 'PostgreSQL';
