@@ -6,7 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
-import { openStore, type Store } from '@hlmon/store';
+import type { Store } from '@hlmon/store';
+import { openDatabase } from './database.js';
 import { createApp, prometheusRouter, restRouter, webuiRouter } from '@hlmon/api';
 import { Engine } from '@hlmon/query';
 import { systemClock } from '@hlmon/model';
@@ -87,7 +88,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ];
   const closeAll = async () => { for (const c of closers) await c().catch((err) => log.warn('stop failed', { err })); };
   try {
-    const store = await openStore(opts.databaseUrl ? { url: opts.databaseUrl } : { dataDir: opts.dataDir });
+    const store = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
     closers.push(() => store.close());
     log.info('database opened', { engine: store.engine, url: redactUrl(store.url) });
     const migrated = await store.migrate();

@@ -5,7 +5,7 @@
 import type { Appender, Querier } from '@hlmon/model';
 import knexFactory, { type Knex } from 'knex';
 import { StoreAppender } from './appender.js';
-import { poolTypes } from './connection.js';
+import { poolTypes, withConnection } from './connection.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { classifyError, MigrationError, StoreError } from './errors.js';
@@ -31,6 +31,11 @@ export interface StoreOptions {
   readonly statementTimeoutMs?: number;
   /** How samples are written (default: defaultSampleWriter(engine)). */
   readonly sampleWriter?: SampleWriter;
+  /**
+   * Migrations of other packages (e.g. the rules' tables), run after the store's own. Every opener of a
+   * database must pass the same list: knex refuses to run when a recorded migration is missing.
+   */
+  readonly extraMigrations?: readonly Migration[];
 }
 
 /**
@@ -62,6 +67,11 @@ export interface Store {
   ensurePartitions(fromMs: number, toMs: number): Promise<void>;
   /** Round trip to the database; rejects with a ConnectionError when it is unreachable. */
   ping(): Promise<void>;
+  /**
+   * Runs one statement with `$1`-style parameters on a pooled connection: for other packages' ordinary
+   * tables (alert state, silences). Errors are classified like every store error.
+   */
+  sql(text: string, params?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   /** Closes the pool and stops the embedded database, if any. */
   close(): Promise<void>;
 }
@@ -108,6 +118,18 @@ class PgStore implements Store {
 
   ensurePartitions(fromMs: number, toMs: number): Promise<void> {
     return this.partitions.ensureRange(fromMs, toMs);
+  }
+
+  async sql(text: string, params: readonly unknown[] = []): Promise<{ rows: Record<string, unknown>[] }> {
+    this.assertOpen();
+    return withConnection(this.knex, { address: this.address, doing: 'running a statement' }, async (conn) => {
+      try {
+        const res = await conn.query({ text, values: [...params] });
+        return { rows: res.rows as Record<string, unknown>[] };
+      } catch (err) {
+        throw classifyError(err, { address: this.address, doing: 'running a statement' });
+      }
+    });
   }
 
   async ping(): Promise<void> {
@@ -176,7 +198,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
         debug: () => {},
       },
     });
-    const store = new PgStore(embedded ? 'pglite' : 'postgres', parsed.redacted, knex, parsed.address, embedded, log, options.sampleWriter);
+    const store = new PgStore(embedded ? 'pglite' : 'postgres', parsed.redacted, knex, parsed.address, embedded, log, options.sampleWriter, [...MIGRATIONS, ...(options.extraMigrations ?? [])]);
     try {
       await store.ping();
     } catch (err) {

@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { openStore } from '@hlmon/store';
+import { openDatabase } from '../database.js';
 import { parse, str, type Command, UsageError } from '../args.js';
 import { importOpenMetricsFile } from '../import.js';
 
@@ -26,7 +26,7 @@ Options:
     const file = positionals[0]!;
     const size = (await stat(file).catch((err: Error) => { throw new Error(`cannot read ${file}: ${err.message}`); })).size;
     const url = str(values, 'database-url') ?? (process.env.HLMON_DATABASE_URL || undefined);
-    const store = await openStore(url ? { url } : { dataDir: path.resolve(str(values, 'data-dir') ?? 'data') });
+    const store = await openDatabase({ databaseUrl: url, dataDir: path.resolve(str(values, 'data-dir') ?? 'data') });
     try {
       await store.migrate();
       const tty = process.stderr.isTTY;

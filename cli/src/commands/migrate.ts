@@ -2,7 +2,7 @@
  * `hlmon migrate`: apply database migrations and exit.
  */
 import path from 'node:path';
-import { openStore } from '@hlmon/store';
+import { openDatabase } from '../database.js';
 import { parse, str, type Command } from '../args.js';
 
 /** `hlmon migrate`. */
@@ -19,7 +19,7 @@ Options:
   async run(argv) {
     const { values } = parse(argv, { 'database-url': { type: 'string' }, 'data-dir': { type: 'string', default: 'data' } });
     const url = str(values, 'database-url') ?? (process.env.HLMON_DATABASE_URL || undefined);
-    const store = await openStore(url ? { url } : { dataDir: path.resolve(str(values, 'data-dir')!) });
+    const store = await openDatabase({ databaseUrl: url, dataDir: path.resolve(str(values, 'data-dir')!) });
     try {
       const { applied } = await store.migrate();
       process.stdout.write(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'database is up to date\n');
