@@ -1,11 +1,12 @@
 /**
  * The Querier of the storage contract (model/src/storage.ts) over `series` and `samples`.
  */
-import { Labels, matchesAll, STALE_NAN, type Matcher, type Querier, type Sample, type SelectHints, type Series } from '@hlmon/model';
+import { Labels, matchesAll, type Matcher, type Querier, type Sample, type SelectHints, type Series } from '@hlmon/model';
 import type { Knex } from 'knex';
 import { withConnection, type RawConnection } from './connection.js';
 import { classifyError, StoreError } from './errors.js';
 import { matchersWhere, SqlParams } from './matcher-sql.js';
+import { readSampleColumns } from './sample-reader.js';
 
 interface SeriesRow {
   readonly id: number;
@@ -19,28 +20,33 @@ export class StoreQuerier implements Querier {
   constructor(private readonly knex: Knex, private readonly address: string) {}
 
   async select(matchers: readonly Matcher[], hints: SelectHints): Promise<Series[]> {
+    const columns = await this.selectColumns(matchers, hints);
+    return columns.map(({ labels, ts, vs }) => {
+      const samples = new Array<Sample>(ts.length);
+      for (let i = 0; i < ts.length; i++) samples[i] = { t: ts[i]!, v: vs[i]! };
+      return { labels, samples };
+    });
+  }
+
+  /**
+   * Like `select`, with each series' samples as parallel arrays (query's ColumnarQuerier capability, which the
+   * engine prefers because it spares one object per sample). The arrays belong to the caller.
+   */
+  async selectColumns(matchers: readonly Matcher[], hints: SelectHints): Promise<{ labels: Labels; ts: number[]; vs: number[] }[]> {
     checkRange(hints);
     return this.run('selecting series', async (conn) => {
       hints.signal?.throwIfAborted();
-      const found = await findSeries(conn, matchers, hints);
+      // No time range on the series lookup: a series without samples in the range is dropped below anyway,
+      // and the EXISTS probe per series would cost as much as reading the samples.
+      const found = await findSeries(conn, matchers);
       if (found.length === 0) return [];
       hints.signal?.throwIfAborted();
-      const byId = new Map<number, Sample[]>();
-      for (const s of found) byId.set(s.id, []);
-      const res = await conn.query<unknown[]>({
-        text: 'SELECT series_id, t, v FROM samples WHERE series_id = ANY($1::bigint[]) AND t >= $2 AND t <= $3 ORDER BY series_id, t',
-        values: ['{' + found.map((s) => s.id).join(',') + '}', hints.start, hints.end],
-        rowMode: 'array',
+      const columns = await readSampleColumns(conn, found.map((s) => s.id), hints.start, hints.end);
+      const out: { labels: Labels; ts: number[]; vs: number[] }[] = [];
+      found.forEach((s, i) => {
+        const c = columns[i]!;
+        if (c.ts.length > 0) out.push({ labels: s.labels, ts: c.ts, vs: c.vs });
       });
-      for (const row of res.rows as [number, number, number | null][]) {
-        // NULL is the staleness marker (see docs/decisions/0002-storage-schema.md).
-        byId.get(row[0])!.push({ t: row[1], v: row[2] === null ? STALE_NAN : row[2] });
-      }
-      const out: Series[] = [];
-      for (const s of found) {
-        const samples = byId.get(s.id)!;
-        if (samples.length > 0) out.push({ labels: s.labels, samples });
-      }
       return out;
     });
   }
