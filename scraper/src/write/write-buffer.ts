@@ -1,8 +1,10 @@
 /**
- * The write path: scrape and check batches go to the store's Appender in groups, one commit at a time.
- * When PostgreSQL is slow or down, batches wait in a bounded memory queue; beyond the bound, newer
- * batches go to the spool on disk, so the order is always "memory (oldest), then spool (newer)". On
- * stop, whatever could not be written is spooled, in order, and replayed by the next run.
+ * The write path: scrape and check batches go to the store's Appender in groups (up to `writers` commits
+ * at once). When PostgreSQL is slow or down, batches wait in a bounded memory queue; batches that do not
+ * fit go to the spool on disk. The spool is replayed in order by one writer while new batches keep using
+ * memory whenever it has room, so a long outage does not route all later traffic through the disk (the
+ * store does not depend on the order in which samples arrive). On stop, whatever could not be written is
+ * spooled and replayed by the next run.
  */
 import type { Appender, Clock } from '@hlmon/model';
 import type { SampleBatch, SampleSink } from '../scrape/batch.js';
@@ -56,8 +58,6 @@ export class WriteBuffer implements SampleSink {
   /** Batches bound for the spool, not yet on disk. */
   private toSpool: SampleBatch[] = [];
   private toSpoolSamples = 0;
-  /** True while the spool holds (or is about to hold) batches: new batches must queue behind them. */
-  private spooling: boolean;
   private readonly waiters = new Set<() => void>();
   private running: Promise<unknown> | undefined;
   private stopping = false;
@@ -77,7 +77,6 @@ export class WriteBuffer implements SampleSink {
     this.retryDelayMs = opts.retryDelayMs ?? 250;
     this.spoolFlushMs = opts.spoolFlushMs ?? 1000;
     this.writers = Math.max(1, opts.writers ?? 2);
-    this.spooling = !opts.spool.empty;
     this.stats.spoolBytes = opts.spool.bytes;
   }
 
@@ -85,8 +84,7 @@ export class WriteBuffer implements SampleSink {
   write(batch: SampleBatch): void {
     const n = batch.t.length;
     if (n === 0) return;
-    if (this.spooling || this.memorySamples + n > this.maxBuffered) {
-      this.spooling = true;
+    if (this.memorySamples + n > this.maxBuffered) {
       this.toSpool.push(batch);
       this.toSpoolSamples += n;
     } else {
@@ -181,14 +179,16 @@ export class WriteBuffer implements SampleSink {
     }
   }
 
-  /** One unit of work: commit a memory group, else flush pending spool writes and replay one record. */
+  /**
+   * One unit of work of the main writer: with helper writers it replays the spool whenever there is
+   * something on disk (the helpers take memory); alone, it takes memory first.
+   */
   private async step(): Promise<boolean> {
-    if (this.memory.length > 0) {
+    const spoolWork = this.toSpool.length > 0 || !this.opts.spool.empty;
+    if (this.memory.length > 0 && (this.writers === 1 || this.stopping || !spoolWork)) {
       await this.commitMemoryGroup();
       return true;
     }
-    // The spool holds newer samples than any group still being committed: wait for those first.
-    if (this.inflight > 0) return false;
     await this.flushToSpool(false);
     const rec = await this.opts.spool.peek();
     if (rec === undefined) {
@@ -196,9 +196,11 @@ export class WriteBuffer implements SampleSink {
         await this.flushToSpool(true);
         return true;
       }
-      // Everything on disk is written and nothing waits: new batches may use memory again.
-      this.spooling = false;
       this.stats.spoolBytes = 0;
+      if (this.memory.length > 0) {
+        await this.commitMemoryGroup();
+        return true;
+      }
       return false;
     }
     await this.commit([rec.batch]);
