@@ -5,3 +5,4 @@ export { prometheusRouter, parseSeriesSelector, type PrometheusApiDeps, type Api
 export { parseTime, parseDurationParam, parsePromDuration, BadDataError } from './prometheus/params.js';
 export { restRouter, type RestApiDeps, type HostSummary, type HostFilesystem, type HostInterface, type ContainerSummary } from './rest/index.js';
 export { webuiRouter } from './static.js';
+export { prometheusRules, prometheusAlerts } from './prometheus/rules-status.js';

@@ -8,9 +8,10 @@ import { versionCommand } from './commands/version.js';
 import { configCheckCommand } from './commands/config.js';
 import { importCommand } from './commands/import.js';
 import { exporterCommand } from './commands/exporter.js';
+import { rulesCheckCommand, rulesTestCommand } from './commands/rules.js';
 
 /** Every command, in the order `hlmon --help` lists them. */
-export const commands: readonly Command[] = [startCommand, serverCommand, exporterCommand, migrateCommand, importCommand, configCheckCommand, versionCommand];
+export const commands: readonly Command[] = [startCommand, serverCommand, exporterCommand, migrateCommand, importCommand, configCheckCommand, rulesCheckCommand, rulesTestCommand, versionCommand];
 
 /** Top-level usage text. */
 export function usage(): string {

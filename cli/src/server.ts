@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import type { Store } from '@hlmon/store';
 import { openDatabase } from './database.js';
-import { createApp, prometheusRouter, restRouter, webuiRouter } from '@hlmon/api';
+import { createApp, prometheusRouter, prometheusAlerts, prometheusRules, restRouter, webuiRouter } from '@hlmon/api';
+import { checkRuleFiles, Dispatcher, engineQueryFn, parseAlertingConfig, RuleManager, Silences, SqlPersistence, formatRuleFileError } from '@hlmon/rules';
+import { expandGlob } from './globs.js';
 import { Engine } from '@hlmon/query';
 import { systemClock } from '@hlmon/model';
 import { ConfigReloader, Scraper, parseConfig, formatConfigError, type HlmonConfig, type TargetHealth } from '@hlmon/scraper';
@@ -124,10 +126,58 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // Stopping the scraper flushes its buffer, so it must run before the database closes.
     closers.splice(closers.length - 1, 0, () => scraper.stop());
 
+    // Rules and alerting: evaluation writes recording rules and ALERTS through the store; alert state,
+    // silences and the notification log persist in the database, so a restart neither loses a `for`
+    // timer nor notifies twice.
+    const persistence = new SqlPersistence({ query: (text, params) => store.sql(text, params) });
+    const silences = new Silences(systemClock, persistence);
+    const notifierDeps = { fetch: globalThis.fetch.bind(globalThis) };
+    const dispatcher = new Dispatcher(parseAlertingConfig(config.alerting?.value ?? {}, notifierDeps), { clock: systemClock, silences, persistence });
+    const ruleManager = new RuleManager({
+      clock: systemClock,
+      query: engineQueryFn(engine),
+      appender: () => store.appender(),
+      sink: (alerts) => dispatcher.put(alerts),
+      persistence,
+      externalLabels: config.global.externalLabels,
+      defaultIntervalMs: config.global.evaluationIntervalMs,
+    });
+    const applyRules = async (cfg: HlmonConfig): Promise<{ errors: string[] }> => {
+      const baseDir = path.dirname(path.resolve(cfg.file));
+      const files = (await Promise.all(cfg.ruleFiles.map((g) => expandGlob(g, baseDir)))).flat();
+      const checked = await checkRuleFiles(files);
+      if (checked.errors.length > 0) return { errors: checked.errors.map(formatRuleFileError) };
+      let alerting;
+      try {
+        alerting = parseAlertingConfig(cfg.alerting?.value ?? {}, notifierDeps);
+      } catch (err) {
+        return { errors: [(err as Error).message] };
+      }
+      await ruleManager.load(checked.groups);
+      dispatcher.applyConfig(alerting);
+      return { errors: [] };
+    };
+    const rulesApplied = await applyRules(config);
+    if (rulesApplied.errors.length > 0) throw new Error(`invalid rules: ${rulesApplied.errors.join('; ')}`);
+    await dispatcher.start();
+    const background = new AbortController();
+    const ruleRun = ruleManager.run(background.signal);
+    const dispatchRun = dispatcher.run(background.signal);
+    closers.splice(1, 0, async () => {
+      background.abort();
+      await ruleManager.stop();
+      await dispatcher.stop();
+      await Promise.allSettled([ruleRun, dispatchRun]);
+    });
+
     if (opts.configFile) {
       const reloader = new ConfigReloader({
         file: opts.configFile,
-        apply: (cfg) => scraper.applyConfig(cfg),
+        // Rules first: a config whose rules are invalid is rejected whole and the scraper keeps the old one.
+        apply: async (cfg) => {
+          const r = await applyRules(cfg);
+          return r.errors.length > 0 ? r : scraper.applyConfig(cfg);
+        },
         log: (level, msg) => log.child('config')[level](msg),
         onSighup: opts.onSighup ?? false,
         watchFile: true,
@@ -145,6 +195,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         activeTargets: scraper.targets().map(toPrometheusTarget),
         droppedTargets: scraper.droppedTargets().map((d) => ({ discoveredLabels: d.discoveredLabels.toObject() })),
       }),
+      rules: async () => prometheusRules(ruleManager),
+      alerts: async () => prometheusAlerts(ruleManager),
     });
     const rest = restRouter({ engine, querier, clock: systemClock });
     const webuiDist = webuiDistDir();

@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freshPostgresDatabase, listenOnPort0, tempDir, type FreshDatabase, type Listening, type TempDir } from '@hlmon/testkit';
+import { loadConfigFile } from '@hlmon/scraper';
+import { createLogger, startServer, type RunningServer } from '@hlmon/cli';
+
+interface WebhookBody { status: string; alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[] }
+
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('alerting end to end through hlmon server', function () {
+  this.timeout(180_000);
+  let db: FreshDatabase;
+  let dir: TempDir;
+  let target: Listening;
+  let webhook: Listening;
+  let temperature = 20;
+  const received: WebhookBody[] = [];
+  let running: RunningServer | undefined;
+  let configFile: string;
+
+  before(async () => {
+    db = await freshPostgresDatabase();
+    dir = await tempDir();
+    target = await listenOnPort0((_req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      res.end(`# TYPE room_temperature_celsius gauge\nroom_temperature_celsius{room="attic"} ${temperature}\n`);
+    });
+    webhook = await listenOnPort0((req: http.IncomingMessage, res: http.ServerResponse) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => { received.push(JSON.parse(body) as WebhookBody); res.end('ok'); });
+    });
+    fs.mkdirSync(path.join(dir.path, 'rules'));
+    fs.writeFileSync(path.join(dir.path, 'rules', 'rooms.yml'), `groups:
+  - name: rooms
+    interval: 1s
+    rules:
+      - alert: RoomHot
+        expr: room_temperature_celsius > 50
+        for: 2s
+        labels: { severity: warning }
+        annotations: { summary: '{{ $labels.room }} is {{ $value }} degrees' }
+`);
+    configFile = path.join(dir.path, 'hlmon.yml');
+    fs.writeFileSync(configFile, `global: { scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s }
+storage: { data_dir: ${JSON.stringify(dir.path)} }
+rule_files: ['rules/*.yml']
+scrape_configs:
+  - job_name: rooms
+    static_configs: [{ targets: ['${new URL(target.url).host}'] }]
+alerting:
+  route: { receiver: hook, group_wait: 0s, group_interval: 1s, repeat_interval: 1h }
+  receivers:
+    - name: hook
+      webhook_configs: [{ url: '${webhook.url}/alerts', send_resolved: true }]
+`);
+  });
+  after(async () => {
+    await running?.stop();
+    await target?.close();
+    await webhook?.close();
+    await db?.drop();
+    await dir?.remove();
+  });
+
+  async function start(): Promise<RunningServer> {
+    const loaded = await loadConfigFile(configFile);
+    if (loaded.errors) throw new Error(JSON.stringify(loaded.errors));
+    return startServer({ databaseUrl: db.url, dataDir: dir.path, listen: '127.0.0.1:0', config: loaded.config, configFile, log: createLogger({ level: 'error' }) });
+  }
+
+  it('fires after `for`, notifies the webhook in Alertmanager format, and sends the resolution once', async () => {
+    running = await start();
+    await waitFor('first scrape', async () => {
+      const r = await (await fetch(`${running!.url}/prometheus/api/v1/query?query=up`)).json() as { data: { result: unknown[] } };
+      return r.data.result.length > 0 ? true : undefined;
+    });
+    temperature = 60;
+    const firing = await waitFor('a firing notification', () => received.find((b) => b.status === 'firing'));
+    expect(firing.alerts[0]!.labels).to.include({ alertname: 'RoomHot', room: 'attic', severity: 'warning', job: 'rooms' });
+    expect(firing.alerts[0]!.annotations.summary).to.equal('attic is 60 degrees');
+    const alerts = await (await fetch(`${running.url}/prometheus/api/v1/alerts`)).json() as { data: { alerts: { state: string }[] } };
+    expect(alerts.data.alerts.map((a) => a.state)).to.deep.equal(['firing']);
+    const rules = await (await fetch(`${running.url}/prometheus/api/v1/rules`)).json() as { data: { groups: { rules: { health: string; state: string }[] }[] } };
+    expect(rules.data.groups[0]!.rules[0]).to.include({ health: 'ok', state: 'firing' });
+
+    temperature = 20;
+    await waitFor('a resolved notification', () => received.find((b) => b.status === 'resolved'));
+    const count = received.length;
+    await running.stop();
+    running = undefined;
+
+    // A restart with the same database must not notify again about what was already sent.
+    running = await start();
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(received.length, JSON.stringify(received.slice(count))).to.equal(count);
+  });
+});
