@@ -63,3 +63,19 @@ export function matchersWhere(matchers: readonly Matcher[], params: SqlParams, u
   }
   return parts.length === 0 ? 'true' : parts.join(' AND ');
 }
+
+/**
+ * The WHERE clause for a list of matchers when every matcher has a SQL translation, else undefined. Then the
+ * SQL alone selects exactly the series `matchesAll` accepts (portable regexes mean the same in both engines,
+ * which store/test/querier.test.ts checks matcher by matcher), so label names and values can be computed in
+ * the database without loading label sets into JavaScript.
+ */
+export function exactMatchersWhere(matchers: readonly Matcher[], params: SqlParams): string | undefined {
+  const parts: string[] = [];
+  for (const m of matchers) {
+    const c = matcherCondition(m, params);
+    if (c === undefined) return undefined;
+    parts.push(c);
+  }
+  return parts.length === 0 ? 'true' : parts.join(' AND ');
+}

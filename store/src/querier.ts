@@ -5,7 +5,7 @@ import { Labels, matchesAll, type Matcher, type Querier, type Sample, type Selec
 import type { Knex } from 'knex';
 import { withConnection, type RawConnection } from './connection.js';
 import { classifyError, StoreError } from './errors.js';
-import { matchersWhere, SqlParams } from './matcher-sql.js';
+import { exactMatchersWhere, matchersWhere, SqlParams } from './matcher-sql.js';
 import { readSampleColumns } from './sample-reader.js';
 
 interface SeriesRow {
@@ -60,7 +60,12 @@ export class StoreQuerier implements Querier {
     if (range) checkRange(range);
     return this.run('listing label names', async (conn) => {
       const names = new Set<string>();
-      for (const s of await findUnion(conn, matcherSets, range)) for (const l of s.labels) names.add(l.name);
+      const inSql = await distinctInSql(conn, 'SELECT DISTINCT k FROM series, jsonb_object_keys(series.labels) AS k', matcherSets, range);
+      if (inSql) {
+        for (const k of inSql) if (k !== null) names.add(k);
+      } else {
+        for (const s of await findUnion(conn, matcherSets, range)) for (const l of s.labels) names.add(l.name);
+      }
       return [...names].sort(compareStrings);
     });
   }
@@ -69,9 +74,14 @@ export class StoreQuerier implements Querier {
     if (range) checkRange(range);
     return this.run(`listing values of label ${name}`, async (conn) => {
       const values = new Set<string>();
-      for (const s of await findUnion(conn, matcherSets, range)) {
-        const v = s.labels.get(name);
-        if (v !== '') values.add(v);
+      const inSql = await distinctInSql(conn, 'SELECT DISTINCT labels ->> $1 FROM series', matcherSets, range, name);
+      if (inSql) {
+        for (const v of inSql) if (v !== null && v !== '') values.add(v);
+      } else {
+        for (const s of await findUnion(conn, matcherSets, range)) {
+          const v = s.labels.get(name);
+          if (v !== '') values.add(v);
+        }
       }
       return [...values].sort(compareStrings);
     });
@@ -128,8 +138,38 @@ async function querySeries(conn: RawConnection, matchers: readonly Matcher[], us
   const params = new SqlParams();
   let where = matchersWhere(matchers, params, useRegex);
   if (range) {
-    where += ` AND EXISTS (SELECT 1 FROM samples WHERE samples.series_id = series.id AND samples.t >= ${params.add(range.start)} AND samples.t <= ${params.add(range.end)})`;
+    where += ` AND ${existsInRange(params, range)}`;
   }
   const res = await conn.query<{ id: number; labels: Record<string, string> }>(`SELECT id, labels FROM series WHERE ${where}`, params.values);
   return res.rows;
+}
+
+/**
+ * Runs `select` (one text column; `$1` is `first` when given) over the series matching any of the matcher
+ * sets, in the database. Returns undefined when some matcher has no exact SQL translation, or when the server
+ * rejects a regex, so that the caller falls back to filtering label sets in JavaScript.
+ */
+async function distinctInSql(conn: RawConnection, select: string, matcherSets: readonly (readonly Matcher[])[], range?: Range, first?: string): Promise<(string | null)[] | undefined> {
+  const params = new SqlParams();
+  if (first !== undefined) params.add(first);
+  const ors: string[] = [];
+  for (const set of matcherSets.length === 0 ? [[]] : matcherSets) {
+    const where = exactMatchersWhere(set, params);
+    if (where === undefined) return undefined;
+    ors.push(`(${where})`);
+  }
+  let where = ors.join(' OR ');
+  if (range) where = `(${where}) AND ${existsInRange(params, range)}`;
+  try {
+    const res = await conn.query<unknown[]>({ text: `${select} WHERE ${where}`, values: params.values, rowMode: 'array' });
+    return res.rows.map((r) => r[0] as string | null);
+  } catch (err) {
+    if ((err as { code?: string }).code === '2201B') return undefined;
+    throw err;
+  }
+}
+
+/** The condition that a series has at least one sample in the range. */
+function existsInRange(params: SqlParams, range: Range): string {
+  return `EXISTS (SELECT 1 FROM samples WHERE samples.series_id = series.id AND samples.t >= ${params.add(range.start)} AND samples.t <= ${params.add(range.end)})`;
 }
