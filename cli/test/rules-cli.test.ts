@@ -23,3 +23,31 @@ describe('hlmon rules check / test', function () {
     expect(test.stdout + test.stderr).to.contain('FAILED');
   });
 });
+
+describe('hlmon config check', function () {
+  this.timeout(60_000);
+
+  it('reports the errors of the alerting tree and of every rule file at once, with positions', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hlmon-config-'));
+    fs.mkdirSync(path.join(dir, 'rules'));
+    fs.copyFileSync(`${F}/bad-duration.yml`, path.join(dir, 'rules', 'bad.yml'));
+    fs.copyFileSync(`${F}/rules.yml`, path.join(dir, 'rules', 'good.yml'));
+    const file = path.join(dir, 'hlmon.yml');
+    fs.writeFileSync(file, `global: { scrape_interval: 15s }
+scrape_configs:
+  - job_name: node
+    static_configs: [{ targets: ['a:9100'] }]
+rule_files: ['rules/*.yml']
+alerting:
+  route: { receiver: nobody }
+  receivers: [{ name: phone }]
+`);
+    const r = await runCli(['config', 'check', file]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(/rules\/bad\.yml:\d+:\d+: /);
+    expect(r.stdout).to.contain('undefined receiver "nobody"');
+  });
+});
