@@ -4,9 +4,11 @@
  * headless Chromium. Prints JavaScript transferred (gzip), time from navigation to the first chart on the
  * overview and on a host page over 24 hours, and the poll-to-screen latency of a new value. The reference
  * measured side by side in the same run is the same UI answered by real Prometheus 2.42 over the same
- * samples (pass `noref` to skip it: backfilling 57.6 M samples takes a few minutes).
+ * samples, when `ref` is given: promtool reads its whole OpenMetrics input into memory and backfilled 57.6 M
+ * samples (7.5 GB of text) at about 3 blocks in 8 minutes on 2 cores, so use it at a smaller scale, e.g.
+ * `100 2 5 ref`.
  *
- *   npm run build -w @hlmon/webui && node --conditions=source --import=tsx bench/webui.ts [hosts=100] [hours=24] [runs=3] [noref]
+ *   npm run build -w @hlmon/webui && node --max-old-space-size=8192 --conditions=source --import=tsx bench/webui.ts [hosts=100] [hours=24] [runs=5] [ref]
  */
 import os from 'node:os';
 import { chromium, type Browser } from 'playwright-core';
@@ -16,8 +18,8 @@ import { generateHosts, generateHostsByFamily, seriesPerHost, type HostSpec } fr
 
 const hostsN = Number(process.argv[2] ?? 100);
 const hours = Number(process.argv[3] ?? 24);
-const runs = Number(process.argv[4] ?? 3);
-const withReference = !process.argv.includes('noref');
+const runs = Number(process.argv[4] ?? 5);
+const withReference = process.argv.includes('ref');
 const CONTAINERS = 5;
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const START = NOW - hours * 3_600_000;

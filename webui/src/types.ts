@@ -73,3 +73,8 @@ export interface User {
   readonly username: string;
   readonly role: 'viewer' | 'editor' | 'admin';
 }
+
+/** GET /api/v1/session → { user } (expected); 401 when not logged in, 404 while the server has no auth. */
+export interface Session {
+  readonly user: User;
+}

@@ -192,6 +192,22 @@ describe('web UI in headless Chromium', function () {
     expect(consoleErrors).to.deep.equal([]);
   });
 
+  it('shows a viewer no edit buttons: no silence link, no new check', async () => {
+    await open('/');
+    await context.addCookies([{ name: 'hlmon_test_role', value: 'viewer', url: server.url }]);
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/session')), page.reload()]);
+    await page.locator('hl-alert-list li').first().waitFor();
+    expect(await page.locator('hl-alert-list a', { hasText: 'Silence' }).count()).to.equal(0);
+    await page.locator('nav a', { hasText: 'Checks' }).click();
+    await page.locator('td', { hasText: 'router-ssh' }).waitFor();
+    expect(await page.getByRole('button', { name: 'New check' }).count()).to.equal(0);
+  });
+
+  it('shows an editor the edit buttons', async () => {
+    await open('/checks');
+    await page.getByRole('button', { name: 'New check' }).waitFor();
+  });
+
   it('shows rule groups with state and health', async () => {
     await open('/rules');
     await page.locator('section[aria-label="Group hosts"]').waitFor();

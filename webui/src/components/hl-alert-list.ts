@@ -21,6 +21,8 @@ export class HlAlertList extends LitElement {
   @property({ attribute: false }) alerts: readonly PromAlert[] = [];
   /** On the overview only firing alerts show, and nothing but a one-line "all clear" when there are none. */
   @property({ type: Boolean }) compact = false;
+  /** Viewers may look but not silence. */
+  @property({ type: Boolean, attribute: 'can-edit' }) canEdit = false;
 
   protected override render() {
     if (this.alerts.length === 0) {
@@ -32,7 +34,7 @@ export class HlAlertList extends LitElement {
         <div class="row"><span class="badge ${a.state === 'firing' ? 'bad' : 'warn'}">${a.state}</span>
           <strong>${a.labels.alertname ?? 'alert'}</strong>
           <span class="muted">${a.labels.instance ?? ''} ${a.activeAt ? `· since ${formatAgo(Date.parse(a.activeAt))}` : ''}</span>
-          <a href=${`/alerts?${silence}`} style="margin-left:auto">Silence…</a></div>
+          ${this.canEdit ? html`<a href=${`/alerts?${silence}`} style="margin-left:auto">Silence…</a>` : ''}</div>
         ${a.annotations.summary || a.annotations.description ? html`<div>${a.annotations.summary ?? a.annotations.description}</div>` : ''}
       </li>`;
     })}</ul>`;

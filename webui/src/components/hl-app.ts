@@ -6,7 +6,8 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Router } from '@lit-labs/router';
-import { ApiClient, type ConnectionState } from '../api-client.js';
+import { ApiClient, HttpError, type ConnectionState } from '../api-client.js';
+import type { Session } from '../types.js';
 import { applyTheme, effectiveTheme, loadThemeChoice } from '../theme.js';
 import { loadRefreshSeconds } from '../settings.js';
 import { shared } from '../styles.js';
@@ -57,15 +58,20 @@ export class HlApp extends LitElement {
   @state() private connection: ConnectionState = 'online';
   @state() private reconnected = false;
   @state() private theme = effectiveTheme();
+  /**
+   * The logged-in user's role: 'viewer' until the session is known (no edit button flashes up for a viewer),
+   * 'admin' when the server has no authentication (404 on /api/v1/session).
+   */
+  @state() private userRole: 'viewer' | 'editor' | 'admin' = 'viewer';
   private timer: ReturnType<typeof setInterval> | undefined;
   private reconnectedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly router = new Router(this, [
-    { path: '/', render: () => html`<page-overview .api=${this.api} .tick=${this.tick}></page-overview>` },
-    { path: '/hosts/:instance', render: ({ instance }) => html`<page-host .api=${this.api} .tick=${this.tick} .instance=${decodeURIComponent(instance ?? '')}></page-host>` },
+    { path: '/', render: () => html`<page-overview .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-overview>` },
+    { path: '/hosts/:instance', render: ({ instance }) => html`<page-host .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick} .instance=${decodeURIComponent(instance ?? '')}></page-host>` },
     { path: '/containers', render: () => html`<page-containers .api=${this.api} .tick=${this.tick}></page-containers>` },
-    { path: '/checks', render: () => html`<page-checks .api=${this.api} .tick=${this.tick}></page-checks>` },
-    { path: '/alerts', render: () => html`<page-alerts .api=${this.api} .tick=${this.tick}></page-alerts>` },
+    { path: '/checks', render: () => html`<page-checks .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-checks>` },
+    { path: '/alerts', render: () => html`<page-alerts .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-alerts>` },
     { path: '/rules', render: () => html`<page-rules .api=${this.api} .tick=${this.tick}></page-rules>` },
     { path: '/targets', render: () => html`<page-targets .api=${this.api} .tick=${this.tick}></page-targets>` },
     { path: '/explore', render: () => html`<page-explore .api=${this.api}></page-explore>` },
@@ -92,6 +98,19 @@ export class HlApp extends LitElement {
     window.addEventListener('hl-theme-change', this.onThemeChange);
     window.addEventListener('popstate', this.onNavigate);
     this.startPolling();
+    void this.loadSession();
+  }
+
+  private async loadSession(): Promise<void> {
+    try {
+      this.userRole = (await this.api.json<Session>('/api/v1/session')).user.role;
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 401 && location.pathname !== '/login') {
+        location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      }
+      // 404: this server has no authentication yet, so everyone may edit.
+      if (err instanceof HttpError && err.status === 404) this.userRole = 'admin';
+    }
   }
 
   override disconnectedCallback(): void {

@@ -18,6 +18,8 @@ export class PageAlerts extends LitElement {
 
   @property({ attribute: false }) api!: ApiClient;
   @property({ type: Number }) tick = 0;
+  /** False for a viewer: edit buttons and forms are not shown. */
+  @property({ type: Boolean }) canEdit = false;
   @state() private prefill: Record<string, string> | undefined = readPrefill();
   @state() private message = '';
   private readonly alerts = new Loader(this, async (signal) => (await this.api.prom<{ alerts: PromAlert[] }>('alerts', {}, signal)).alerts);
@@ -50,7 +52,7 @@ export class PageAlerts extends LitElement {
   protected override render() {
     const prefill = this.prefill;
     return html`<h1>Alerts</h1>
-      ${prefill ? html`<form class="panel" aria-label="New silence" @submit=${this.createSilence} style="margin-bottom:1rem">
+      ${prefill && this.canEdit ? html`<form class="panel" aria-label="New silence" @submit=${this.createSilence} style="margin-bottom:1rem">
         <h2>Silence</h2>
         <label>Matchers (one per line)<br><textarea name="matchers" rows="4" cols="50">${Object.entries(prefill).filter(([k]) => k !== '__name__').map(([k, v]) => `${k}="${v}"`).join('\n')}</textarea></label>
         <div class="row"><label>For <input name="hours" type="number" min="0.25" step="0.25" value="2" style="width:5rem"> hours</label>
@@ -61,7 +63,7 @@ export class PageAlerts extends LitElement {
       </form>` : ''}
       ${this.message ? html`<p role="status">${this.message}</p>` : ''}
       <section aria-label="Active alerts"><h2>Firing and pending</h2>
-        ${renderLoad(this.alerts, (a) => html`<hl-alert-list .alerts=${a.filter((x) => x.state !== 'inactive')} @click=${this.onAlertClick}></hl-alert-list>`, { label: 'Loading alerts' })}
+        ${renderLoad(this.alerts, (a) => html`<hl-alert-list ?can-edit=${this.canEdit} .alerts=${a.filter((x) => x.state !== 'inactive')} @click=${this.onAlertClick}></hl-alert-list>`, { label: 'Loading alerts' })}
       </section>
       <section class="panel" aria-label="Silences" style="margin-top:1rem"><h2>Silences</h2>
         ${renderLoad(this.silences, (list) => html`<div class="table-wrap"><table>

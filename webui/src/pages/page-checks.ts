@@ -21,6 +21,8 @@ export class PageChecks extends LitElement {
 
   @property({ attribute: false }) api!: ApiClient;
   @property({ type: Number }) tick = 0;
+  /** False for a viewer: edit buttons and forms are not shown. */
+  @property({ type: Boolean }) canEdit = false;
   @state() private formOpen = false;
   @state() private formMessage = '';
   @state() private window = { startMs: Date.now() - 6 * 3_600_000, endMs: Date.now() };
@@ -52,8 +54,8 @@ export class PageChecks extends LitElement {
 
   protected override render() {
     return html`<div class="row" style="justify-content:space-between"><h1>Checks</h1>
-        <button aria-expanded=${this.formOpen} @click=${() => { this.formOpen = !this.formOpen; }}>New check</button></div>
-      ${this.formOpen ? html`<form class="panel" @submit=${this.create} aria-label="New check" style="margin-bottom:1rem">
+        ${this.canEdit ? html`<button aria-expanded=${this.formOpen} @click=${() => { this.formOpen = !this.formOpen; }}>New check</button>` : ''}</div>
+      ${this.formOpen && this.canEdit ? html`<form class="panel" @submit=${this.create} aria-label="New check" style="margin-bottom:1rem">
         <div class="row">
           <label>Name <input name="name" required pattern="[a-zA-Z0-9_.-]+"></label>
           <label>Type <select name="type"><option value="http">HTTP</option><option value="tcp">TCP</option></select></label>

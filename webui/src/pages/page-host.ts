@@ -66,6 +66,8 @@ export class PageHost extends LitElement {
 
   @property({ attribute: false }) api!: ApiClient;
   @property({ type: Number }) tick = 0;
+  /** False for a viewer: edit buttons and forms are not shown. */
+  @property({ type: Boolean }) canEdit = false;
   @property() instance = '';
   @state() private range: TimeRange = rangeFromSearch(location.search, '1h');
   @state() private window = resolveRange(this.range, Date.now());
@@ -134,7 +136,7 @@ export class PageHost extends LitElement {
         <hl-range-picker .range=${this.range} @hl-range=${(e: CustomEvent<TimeRange>) => this.setRange(e.detail)}></hl-range-picker>
       </div>
       ${this.detail.status === 'error' && !d ? renderLoad(this.detail, () => '') : ''}
-      <section aria-label="Alerts of this host">${renderLoad(this.alerts, (alerts) => alerts.length ? html`<hl-alert-list .alerts=${alerts}></hl-alert-list>` : '', { label: 'Loading alerts' })}</section>
+      <section aria-label="Alerts of this host">${renderLoad(this.alerts, (alerts) => alerts.length ? html`<hl-alert-list ?can-edit=${this.canEdit} .alerts=${alerts}></hl-alert-list>` : '', { label: 'Loading alerts' })}</section>
       <div class="grid" @hl-zoom=${this.onZoom}>
         ${this.charts.map((c) => html`<hl-chart .api=${this.api} .queries=${c.queries} .startMs=${this.window.startMs} .endMs=${this.window.endMs}
           .unit=${c.unit} ?stacked=${c.stacked ?? false} heading=${c.heading}></hl-chart>`)}

@@ -32,6 +32,8 @@ export class PageOverview extends LitElement {
 
   @property({ attribute: false }) api!: ApiClient;
   @property({ type: Number }) tick = 0;
+  /** False for a viewer: edit buttons and forms are not shown. */
+  @property({ type: Boolean }) canEdit = false;
   @state() private filter = new URLSearchParams(location.search).get('q') ?? '';
   /** Set once the host cards had their first load; the checks panel starts loading then. */
   @state() private cardsShown = false;
@@ -104,7 +106,7 @@ export class PageOverview extends LitElement {
     return html`
       <h1>Overview</h1>
       <section aria-label="Firing alerts">
-        ${renderLoad(this.alerts, (alerts) => html`<hl-alert-list .alerts=${alerts.filter((a) => a.state === 'firing')} compact></hl-alert-list>`, { label: 'Loading alerts' })}
+        ${renderLoad(this.alerts, (alerts) => html`<hl-alert-list ?can-edit=${this.canEdit} .alerts=${alerts.filter((a) => a.state === 'firing')} compact></hl-alert-list>`, { label: 'Loading alerts' })}
       </section>
       <section aria-label="Checks">${this.cardsShown ? html`<hl-checks-summary .api=${this.api} .tick=${this.tick}></hl-checks-summary>` : html`<div class="panel">${loadingState('Loading checks')}</div>`}</section>
       <section aria-label="Hosts">

@@ -5,7 +5,10 @@
 import { Router } from '@koa/router';
 import { randomUUID } from 'node:crypto';
 
-/** A router with GET/POST /api/v1/silences and GET /api/v1/users. */
+/**
+ * A router with GET/POST /api/v1/silences, GET /api/v1/users and GET /api/v1/session. The session's role
+ * comes from the `hlmon_test_role` cookie (admin when absent), so tests can be a viewer.
+ */
 export function pendingEndpointsRouter(nowMs: () => number): Router {
   const router = new Router({ prefix: '/api/v1' });
   const silences: unknown[] = [];
@@ -18,6 +21,10 @@ export function pendingEndpointsRouter(nowMs: () => number): Router {
     silences.push(silence);
     ctx.status = 201;
     ctx.body = { silence };
+  });
+  router.get('/session', (ctx) => {
+    const role = ctx.cookies.get('hlmon_test_role') ?? 'admin';
+    ctx.body = { user: { id: role, username: role, role } };
   });
   router.get('/users', (ctx) => { ctx.body = { users: [{ id: '1', username: 'admin', role: 'admin' }, { id: '2', username: 'guest', role: 'viewer' }] }; });
   return router;
