@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Labels, Matcher, STALE_NAN, isStaleNaN, type Querier } from '@hlmon/model';
-import { ENGINES, withStore } from '@hlmon/testkit';
-import { DAY_MS } from '@hlmon/store';
+import pg from 'pg';
+import { ENGINES, openTestStore, rejects, withStore } from '@hlmon/testkit';
+import { DAY_MS, QueryTimeoutError } from '@hlmon/store';
 
 // A day without a partition, so its rows land in samples_default, next to a day with one.
 const T0 = Date.UTC(2026, 10, 26);
@@ -96,3 +97,29 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('querier read path after a failed sample read', () => {
+  it('reports the timeout and reads again on the same pooled connection', async function () {
+    this.timeout(60_000);
+    // One connection, so the second select must reuse the one whose COPY failed.
+    const t = await openTestStore('postgres', { poolMax: 1, statementTimeoutMs: 500 });
+    const locker = new pg.Client({ connectionString: t.location });
+    try {
+      const app = t.store.appender();
+      app.append(LABELS.a, T0, 1);
+      await app.commit();
+      await locker.connect();
+      // The series lookup reads only `series`; the lock makes the sample COPY wait until the statement timeout.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE samples IN ACCESS EXCLUSIVE MODE');
+      const err = await rejects(t.store.querier().select([new Matcher('=', 'host', 'a')], { start: T0, end: T0 }));
+      expect(err).to.be.instanceOf(QueryTimeoutError);
+      await locker.query('ROLLBACK');
+      const [a] = await t.store.querier().select([new Matcher('=', 'host', 'a')], { start: T0, end: T0 });
+      expect(a!.samples).to.deep.equal([{ t: T0, v: 1 }]);
+    } finally {
+      await locker.end();
+      await t.dispose();
+    }
+  });
+});
