@@ -6,3 +6,15 @@ export { parseTime, parseDurationParam, parsePromDuration, BadDataError } from '
 export { restRouter, type RestApiDeps, type HostSummary, type HostFilesystem, type HostInterface, type ContainerSummary } from './rest/index.js';
 export { webuiRouter } from './static.js';
 export { prometheusRules, prometheusAlerts } from './prometheus/rules-status.js';
+export { createServerApi, middlewareAsRouter, type ServerApi, type ServerApiDeps } from './server-api.js';
+export { API_MIGRATIONS, type ApiMigration } from './migrations.js';
+export { ROLES, roleAtLeast, type Role, type Access, type Principal } from './auth/roles.js';
+export { Authenticator, SESSION_COOKIE, CSRF_HEADER } from './auth/authenticator.js';
+export { authGate, gateAccess, type GateRule } from './auth/gate.js';
+export { AuthStore, type User, type ApiKey, type SqlFn } from './auth/auth-store.js';
+export { hashPassword, verifyPassword } from './auth/secrets.js';
+export { StreamHub, STREAM_PATH, STREAM_TOPICS, type StreamStats } from './stream/hub.js';
+export { openApiDocument, EXTRA_PATHS } from './openapi/document.js';
+export { renderBadge } from './status/badge.js';
+export type { RouteSpec } from './v1/route.js';
+export type { ConfigAccess, ScraperView, RulesView, SilencesView, DispatcherView, TargetView, CheckView } from './v1/sources.js';
