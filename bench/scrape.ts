@@ -124,7 +124,11 @@ async function phase(scraper: Scraper, port: number, targets: number, intervalMs
   // Warm up one interval (connections, parser caches, series creation), and let the write backlog of
   // the first scrapes (new series: half a million rows in a GIN-indexed table) drain, then measure.
   await sleep(Math.max(intervalMs, 3000) + 1000);
-  for (let waited = 0; waited < 180_000 && scraper.writeStats()!.bufferedSamples > (targets * perScrape) / 4; waited += 1000) await sleep(1000);
+  for (let waited = 0; waited < 300_000; waited += 1000) {
+    const w = scraper.writeStats()!;
+    if (w.bufferedSamples <= (targets * perScrape) / 4 && w.spoolBytes === 0) break;
+    await sleep(1000);
+  }
   scraper.resetLagWindow();
   let ok = 0;
   const errors = new Map<string, number>();

@@ -13,7 +13,8 @@
  */
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw, inflateRaw } from 'node:zlib';
 import { isStaleNaN, Labels, STALE_NAN } from '@hlmon/model';
 import type { SampleBatch } from '../scrape/batch.js';
 
@@ -21,6 +22,9 @@ const SEGMENT_RE = /^(\d{12})\.spool$/;
 const SEGMENT_MAX_BYTES = 64 * 1024 * 1024;
 const FIRST_SEGMENT = 500_000_000_000;
 const LABEL_CACHE_MAX = 2_000_000;
+// Compression runs on libuv's thread pool, off the event loop that schedules scrapes.
+const deflateAsync = promisify(deflateRaw);
+const inflateAsync = promisify(inflateRaw);
 
 /** Where a record lies, to acknowledge it. */
 export interface SpoolPosition {
@@ -30,7 +34,7 @@ export interface SpoolPosition {
 }
 
 /** Encodes a batch as one record. */
-export function encodeRecord(batch: SampleBatch): Buffer {
+export async function encodeRecord(batch: SampleBatch): Promise<Buffer> {
   const n = batch.t.length;
   const header = Buffer.from(JSON.stringify({ keys: batch.labels.map((l) => l.key) }), 'utf8');
   const body = Buffer.alloc(4 + header.length + n * 17);
@@ -40,7 +44,7 @@ export function encodeRecord(batch: SampleBatch): Buffer {
   for (let i = 0; i < n; i++, o += 8) body.writeDoubleLE(batch.t[i]!, o);
   for (let i = 0; i < n; i++, o += 8) body.writeDoubleLE(isStaleNaN(batch.v[i]!) ? 0 : batch.v[i]!, o);
   for (let i = 0; i < n; i++, o++) body[o] = isStaleNaN(batch.v[i]!) ? 1 : 0;
-  const payload = deflateRawSync(body, { level: 1 });
+  const payload = await deflateAsync(body, { level: 1 });
   const rec = Buffer.alloc(8 + payload.length);
   rec.writeUInt32LE(payload.length, 0);
   rec.writeUInt32LE(crc32(payload), 4);
@@ -52,8 +56,8 @@ export function encodeRecord(batch: SampleBatch): Buffer {
  * Decodes a record payload back into a batch. `labelCache` maps label keys to Labels across records:
  * the same series recur in every scrape, and parsing a key costs far more than a lookup.
  */
-export function decodePayload(payload: Buffer, labelCache: Map<string, Labels> = new Map()): SampleBatch {
-  const body = inflateRawSync(payload);
+export async function decodePayload(payload: Buffer, labelCache: Map<string, Labels> = new Map()): Promise<SampleBatch> {
+  const body = await inflateAsync(payload);
   const hl = body.readUInt32LE(0);
   const { keys } = JSON.parse(body.subarray(4, 4 + hl).toString('utf8')) as { keys: string[] };
   const n = keys.length;
@@ -138,7 +142,7 @@ export class Spool {
   /** Appends batches as records at the end (newest); fsyncs before resolving. */
   async append(batches: readonly SampleBatch[]): Promise<void> {
     if (batches.length === 0) return;
-    const data = Buffer.concat(batches.map(encodeRecord));
+    const data = Buffer.concat(await Promise.all(batches.map(encodeRecord)));
     let seg = this.segments.at(-1);
     if (seg === undefined || (await stat(this.file(seg))).size + data.length > SEGMENT_MAX_BYTES) {
       seg = seg === undefined ? FIRST_SEGMENT : seg + 1;
@@ -156,7 +160,7 @@ export class Spool {
     if (batches.length === 0) return;
     const first = this.segments[0];
     const seg = first === undefined ? FIRST_SEGMENT : first - 1;
-    const data = Buffer.concat(batches.map(encodeRecord));
+    const data = Buffer.concat(await Promise.all(batches.map(encodeRecord)));
     await this.writeSynced(this.file(seg), data, 'w');
     this.segments.unshift(seg);
     this.pendingBytes += data.length;
@@ -191,7 +195,7 @@ export class Spool {
         const n = (await fh.read(payload, 0, len, offset + 8)).bytesRead;
         if (n === len && crc32(payload) === head.readUInt32LE(4)) {
           if (this.labelCache.size > LABEL_CACHE_MAX) this.labelCache.clear();
-          return { batch: decodePayload(payload, this.labelCache), position: { segment: seg, next: offset + 8 + len } };
+          return { batch: await decodePayload(payload, this.labelCache), position: { segment: seg, next: offset + 8 + len } };
         }
       }
       // Consumed, or a torn or corrupt tail: nothing more can be read from this segment. Appends are
