@@ -22,6 +22,8 @@ export interface HarnessOptions {
   readonly allowedOrigins?: string[];
   readonly clock?: Clock;
   readonly loginLimits?: { maxPerAddress: number; maxPerUser: number; windowMs: number };
+  /** The stream's slow-client limit. */
+  readonly streamMaxBufferedBytes?: number;
   /** Extra YAML appended to hlmon.yml. */
   readonly extraConfig?: string;
 }
@@ -158,7 +160,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     auth: { anonymousRole: opts.anonymousRole, ...(opts.loginLimits ? { loginLimits: opts.loginLimits } : {}) },
     ...(opts.allowedOrigins ? { allowedOrigins: opts.allowedOrigins } : {}),
     alertPollMs: 200,
-    stream: { heartbeatMs: 2000 },
+    stream: { heartbeatMs: 2000, ...(opts.streamMaxBufferedBytes ? { maxBufferedBytes: opts.streamMaxBufferedBytes } : {}) },
     log: (line) => logs.push(line),
   });
   const app = createApp({
