@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isStaleNaN, Matcher, type Series } from '@hlmon/model';
+import { isStaleNaN, Matcher, type Series, TextParser } from '@hlmon/model';
 import { parseConfig, Scraper } from '@hlmon/scraper';
 import { openTestStore, tempDir, type TempDir, type TestStore } from '@hlmon/testkit';
 import { freePort, type Running, startProcess } from './helpers/processes.js';
@@ -112,6 +112,13 @@ checks:
   it('stores the failure reason of a failed check', () => {
     const info = find({ __name__: 'probe_failure_info', check: 'nas-ssh' });
     expect(info.map((s) => s.labels.get('reason'))).to.deep.equal([`connect ECONNREFUSED 127.0.0.1:${closedPort}`]);
+  });
+
+  it('serves its self metrics in the text format', () => {
+    const names = new Set<string>();
+    const parser = new TextParser(scraper.metricsText());
+    for (let k = parser.next(); k !== 'eof'; k = parser.next()) if (k === 'series') names.add(parser.metricName());
+    expect([...names]).to.include.members(['hlmon_scraper_targets', 'hlmon_scraper_lag_seconds', 'hlmon_write_buffered_samples', 'hlmon_write_spool_bytes', 'hlmon_write_errors_total']);
   });
 
   it('reports target health for the API', () => {
