@@ -3,7 +3,10 @@
  * hlmon is measured over MemoryStorage and over the PostgreSQL store (a fresh database); Prometheus over its
  * HTTP API on loopback (so its figures include HTTP and JSON encoding, which hlmon's do not).
  *
- *   node --conditions=source --import=tsx bench/query.ts [hosts=20] [hours=6] [runs=5]
+ *   node --conditions=source --import=tsx bench/query.ts [hosts=20] [hours=6] [runs=5] [stores=postgres]
+ *
+ * `stores` is a comma-separated list of store engines to measure: postgres, pglite (the embedded database;
+ * loading the dataset into it takes about a minute).
  */
 import { Engine, MemoryStorage } from '@hlmon/query';
 import type { Querier } from '@hlmon/model';
@@ -13,6 +16,7 @@ import { startPrometheus } from '../query/test/support/prometheus.js';
 const hosts = Number(process.argv[2] ?? 20);
 const hours = Number(process.argv[3] ?? 6);
 const runs = Number(process.argv[4] ?? 5);
+const stores = (process.argv[5] ?? 'postgres').split(',') as ('postgres' | 'pglite')[];
 const BASE_MS = Date.UTC(2024, 0, 1);
 const END_MS = BASE_MS + hours * 3_600_000;
 const STEP_MS = 60_000;
@@ -56,16 +60,18 @@ async function main(): Promise<void> {
   const memory = new MemoryStorage();
   await appendDataset(() => memory.appender(), data, 200);
   const backends: { name: string; querier: Querier }[] = [{ name: 'memory', querier: memory }];
-  let dispose: (() => Promise<void>) | undefined;
-  try {
-    const { openTestStore } = await import('@hlmon/testkit');
-    const t = await openTestStore('postgres');
-    dispose = () => t.dispose();
-    await t.store.ensurePartitions(BASE_MS - 86_400_000, END_MS + 86_400_000);
-    await appendDataset(() => t.store.appender(), data, 200);
-    backends.push({ name: 'postgres', querier: t.store.querier() });
-  } catch (err) {
-    console.log(`PostgreSQL store not measured: ${(err as Error).message}`);
+  const disposers: (() => Promise<void>)[] = [];
+  for (const engine of stores) {
+    try {
+      const { openTestStore } = await import('@hlmon/testkit');
+      const t = await openTestStore(engine);
+      disposers.push(() => t.dispose());
+      await t.store.ensurePartitions(BASE_MS - 86_400_000, END_MS + 86_400_000);
+      await appendDataset(() => t.store.appender(), data, 200);
+      backends.push({ name: engine, querier: t.store.querier() });
+    } catch (err) {
+      console.log(`${engine} store not measured: ${(err as Error).message}`);
+    }
   }
   const rows: string[][] = [];
   const ratios: Record<string, number[]> = Object.fromEntries(backends.map((b) => [b.name, []]));
@@ -89,7 +95,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await prom.stop();
-    await dispose?.();
+    for (const dispose of disposers) await dispose();
   }
   const header = ['kind', 'query', 'prom ms', ...backends.flatMap((b) => [`${b.name} ms`, 'ratio'])];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
