@@ -18,3 +18,5 @@ export { openApiDocument, EXTRA_PATHS } from './openapi/document.js';
 export { renderBadge } from './status/badge.js';
 export type { RouteSpec } from './v1/route.js';
 export type { ConfigAccess, ScraperView, RulesView, SilencesView, DispatcherView, TargetView, CheckView } from './v1/sources.js';
+export { createTlsServer, type TlsFiles, type TlsServer } from './v1/tls.js';
+export { corsAllowList } from './v1/cors.js';
