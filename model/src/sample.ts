@@ -57,3 +57,15 @@ export function float64Bits(v: number): bigint {
 export function float64FromBits(bits: bigint): number {
   return fromBits(bits);
 }
+
+/**
+ * An empty array whose elements kind is already "double". V8 replaces a NaN with the canonical quiet NaN
+ * when that NaN is the value that turns an integer (or empty) array into a double array, so a staleness
+ * marker that is the first value of a series could become an ordinary NaN. Arrays that hold sample values
+ * start from this one.
+ */
+export function emptyFloatArray(): number[] {
+  const a = [0.5];
+  a.pop();
+  return a;
+}

@@ -3,7 +3,7 @@
  * Prometheus 2.42's range evaluation. Each selector is read from the Querier once for the whole query,
  * then walked step by step; functions, operators and aggregations work one step at a time.
  */
-import { Labels, METRIC_NAME, isStaleNaN } from '@hlmon/model';
+import { Labels, METRIC_NAME, emptyFloatArray, isStaleNaN } from '@hlmon/model';
 import type { Clock, Matcher, Querier } from '@hlmon/model';
 import type { AggregateExpr, AtModifier, BinaryExpr, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
 import { QueryError } from './errors.js';
@@ -133,8 +133,8 @@ export class Evaluator {
       else {
         series = (await q.select(matchers, hints)).map((s) => {
           const n = s.samples.length;
-          const ts = new Array<number>(n), vs = new Array<number>(n);
-          for (let i = 0; i < n; i++) { const p = s.samples[i]!; ts[i] = p.t; vs[i] = p.v; }
+          const ts = new Array<number>(n), vs = emptyFloatArray();
+          for (let i = 0; i < n; i++) { const p = s.samples[i]!; ts[i] = p.t; vs.push(p.v); }
           return { labels: s.labels, ts, vs };
         });
       }
@@ -201,7 +201,7 @@ export class Evaluator {
     inner.steps.forEach((vec, i) => {
       for (const el of vec) {
         let s = byKey.get(el.labels.key);
-        if (!s) byKey.set(el.labels.key, (s = { labels: el.labels, ts: [], vs: [] }));
+        if (!s) byKey.set(el.labels.key, (s = { labels: el.labels, ts: [], vs: emptyFloatArray() }));
         s.ts.push(innerTimes[i]!);
         s.vs.push(el.v);
       }

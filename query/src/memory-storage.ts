@@ -3,7 +3,7 @@
  * promtool-style rule unit tests and benchmarks. Samples of one series are kept as two parallel arrays
  * sorted by time, so a range read is two binary searches.
  */
-import { Labels, matchesAll, METRIC_NAME } from '@hlmon/model';
+import { Labels, emptyFloatArray, matchesAll, METRIC_NAME } from '@hlmon/model';
 import type { Appender, CommitResult, Matcher, Querier, SelectHints, Series, Sample } from '@hlmon/model';
 
 interface StoredSeries {
@@ -35,7 +35,7 @@ export class MemoryStorage implements Querier {
     for (const { labels, t, v } of batch) {
       let s = this.byKey.get(labels.key);
       if (s === undefined) {
-        s = { labels, ts: [], vs: [] };
+        s = { labels, ts: [], vs: emptyFloatArray() };
         this.byKey.set(labels.key, s);
         const name = labels.get(METRIC_NAME);
         let list = this.byName.get(name);

@@ -12,7 +12,7 @@
  * in the default partition, late writes) is sorted here, stably, so equal timestamps keep the server's order.
  */
 import copyStreams from 'pg-copy-streams';
-import { STALE_NAN } from '@hlmon/model';
+import { STALE_NAN, emptyFloatArray } from '@hlmon/model';
 import type { RawConnection } from './connection.js';
 import { StoreError } from './errors.js';
 
@@ -47,7 +47,7 @@ export function sampleCopySql(ids: readonly number[], startMs: number, endMs: nu
  * marker, see docs/decisions/0002-storage-schema.md) reads back as STALE_NAN.
  */
 export async function readSampleColumns(conn: RawConnection, ids: readonly number[], startMs: number, endMs: number): Promise<SampleColumns[]> {
-  const out: SampleColumns[] = ids.map(() => ({ ts: [], vs: doubleArray() }));
+  const out: SampleColumns[] = ids.map(() => ({ ts: [], vs: emptyFloatArray() }));
   if (ids.length === 0 || Math.ceil(startMs) > Math.floor(endMs)) return out;
   const decoder = new CopyDecoder(ids, out);
   const stream = conn.query(copyStreams.to(sampleCopySql(ids, startMs, endMs)));
@@ -123,17 +123,6 @@ class CopyDecoder {
   }
 }
 
-/**
- * An empty array that already holds doubles. V8 replaces a NaN by the canonical quiet NaN when it is the value
- * that turns an integer array into a double array, which would turn a staleness marker that lands first in a
- * series into an ordinary NaN; pushing into an array that is a double array from the start keeps the payload.
- */
-function doubleArray(): number[] {
-  const a = [0.5];
-  a.pop();
-  return a;
-}
-
 /** Sorts a series by time when it is not already in order (stable, so equal timestamps keep their order). */
 function sortIfNeeded(s: SampleColumns): void {
   const { ts, vs } = s;
@@ -147,7 +136,7 @@ function sortIfNeeded(s: SampleColumns): void {
   if (sorted) return;
   const order = ts.map((_, i) => i).sort((a, b) => ts[a]! - ts[b]! || a - b);
   const t2 = order.map((i) => ts[i]!);
-  const v2 = doubleArray();
+  const v2 = emptyFloatArray();
   for (const i of order) v2.push(vs[i]!);
   for (let i = 0; i < ts.length; i++) {
     ts[i] = t2[i]!;
