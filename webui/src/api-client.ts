@@ -52,8 +52,9 @@ export class ApiClient extends EventTarget {
   /** GETs (or sends) JSON; rejects with HttpError carrying the server's error code and message. */
   async json<T>(path: string, init: RequestInit & { signal?: AbortSignal } = {}): Promise<T> {
     let res: Response;
+    // X-Requested-With is the server's CSRF check for cookie sessions: a cross-site form cannot set it.
     try {
-      res = await this.fetchFn(this.baseUrl + path, { ...init, headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...init.headers } });
+      res = await this.fetchFn(this.baseUrl + path, { ...init, headers: { Accept: 'application/json', 'X-Requested-With': 'hlmon', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...init.headers } });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
       this.setState('offline');

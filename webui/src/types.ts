@@ -74,7 +74,9 @@ export interface User {
   readonly role: 'viewer' | 'editor' | 'admin';
 }
 
-/** GET /api/v1/session → { user } (expected); 401 when not logged in, 404 while the server has no auth. */
+/** GET /api/v1/session → the caller: a logged-in user, or an API key's or anonymous access's role; 401 when none. */
 export interface Session {
-  readonly user: User;
+  readonly user: User | null;
+  readonly role?: User['role'];
+  readonly kind?: 'session' | 'key' | 'anonymous';
 }

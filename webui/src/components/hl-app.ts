@@ -103,7 +103,8 @@ export class HlApp extends LitElement {
 
   private async loadSession(): Promise<void> {
     try {
-      this.userRole = (await this.api.json<Session>('/api/v1/session')).user.role;
+      const session = await this.api.json<Session>('/api/v1/session');
+      this.userRole = session.role ?? session.user?.role ?? 'viewer';
     } catch (err) {
       if (err instanceof HttpError && err.status === 401 && location.pathname !== '/login') {
         location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
