@@ -132,7 +132,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const persistence = new SqlPersistence({ query: (text, params) => store.sql(text, params) });
     const silences = new Silences(systemClock, persistence);
     const notifierDeps = { fetch: globalThis.fetch.bind(globalThis) };
-    const dispatcher = new Dispatcher(parseAlertingConfig(config.alerting?.value ?? {}, notifierDeps), { clock: systemClock, silences, persistence });
+    const dispatcher = new Dispatcher(parseAlertingConfig(config.alerting?.value ?? NO_ALERTING, notifierDeps), { clock: systemClock, silences, persistence });
     const ruleManager = new RuleManager({
       clock: systemClock,
       query: engineQueryFn(engine),
@@ -149,7 +149,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (checked.errors.length > 0) return { errors: checked.errors.map(formatRuleFileError) };
       let alerting;
       try {
-        alerting = parseAlertingConfig(cfg.alerting?.value ?? {}, notifierDeps);
+        alerting = parseAlertingConfig(cfg.alerting?.value ?? NO_ALERTING, notifierDeps);
       } catch (err) {
         return { errors: [(err as Error).message] };
       }
@@ -225,6 +225,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw err;
   }
 }
+
+/** Without an `alerting` section alerts are still evaluated and shown, and sent nowhere. */
+const NO_ALERTING = { route: { receiver: 'none' }, receivers: [{ name: 'none' }] };
 
 /**
  * The zero-setup configuration of `hlmon start`: scrape this machine's exporter (labelled with the host

@@ -25,8 +25,8 @@ Exits 0 when all files are valid, 1 otherwise.`,
       if (result.config) {
         // The sections other packages own: the alerting tree and every rule file the globs name.
         const c = result.config;
-        try {
-          parseAlertingConfig(c.alerting?.value ?? {}, { fetch: globalThis.fetch.bind(globalThis) });
+        if (c.alerting) try {
+          parseAlertingConfig(c.alerting.value, { fetch: globalThis.fetch.bind(globalThis) });
         } catch (err) {
           errors.push(`${file}:${c.alerting?.line ?? 1}:${c.alerting?.column ?? 1}: alerting: ${(err as Error).message}`);
         }
