@@ -49,6 +49,16 @@ describe('hlmon start wiring', function () {
     expect(mem[0]!.metric.job).to.equal('node');
   });
 
+  it('lists label names, label values and series over the store without a time range, as Grafana asks', async () => {
+    const names = await (await fetch(`${running.url}/prometheus/api/v1/labels`)).json() as { status: string; data: string[] };
+    expect(names.status).to.equal('success');
+    expect(names.data).to.include.members(['__name__', 'instance', 'job']);
+    const metrics = await (await fetch(`${running.url}/prometheus/api/v1/label/__name__/values`)).json() as { data: string[] };
+    expect(metrics.data).to.include.members(['up', 'node_load1']);
+    const series = await (await fetch(`${running.url}/prometheus/api/v1/series?match[]=up`)).json() as { data: Record<string, string>[] };
+    expect(series.data.map((s) => s.job).sort()).to.deep.equal(['hlmon', 'node']);
+  });
+
   it('lists its targets as Prometheus does', async () => {
     const res = await fetch(`${running.url}/prometheus/api/v1/targets`);
     const body = await res.json() as { data: { activeTargets: { scrapePool: string; health: string; labels: Record<string, string> }[] } };

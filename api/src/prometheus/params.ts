@@ -11,9 +11,10 @@ export class BadDataError extends Error {
   }
 }
 
-// Prometheus's MinTime/MaxTime formatted as it does, accepted back as "no bound".
-const MIN_TIME_MS = -9223372036854775808 / 1e6;
-const MAX_TIME_MS = 9223372036854775807 / 1e6;
+// "No bound" for series and label queries: the widest whole-millisecond range a JavaScript Date holds,
+// which a bigint column accepts (Prometheus's own MinTime/MaxTime strings are accepted as these too).
+const MIN_TIME_MS = -8.64e15;
+const MAX_TIME_MS = 8.64e15;
 
 const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const UNIT_MS = [365 * 86400000, 7 * 86400000, 86400000, 3600000, 60000, 1000, 1];
