@@ -25,6 +25,7 @@ import { checksRoutes } from './v1/checks-routes.js';
 import { ConfigEditor } from './v1/config-file.js';
 import { configRoutes, targetJson } from './v1/config-routes.js';
 import { corsAllowList } from './v1/cors.js';
+import { DASHBOARD_PATHS, sharedGetCache } from './v1/shared-cache.js';
 import { buildRouter, pathRegex, type RouteSpec } from './v1/route.js';
 import type { CheckView, ConfigAccess, DispatcherView, RulesView, ScraperView, SilencesView, TargetView } from './v1/sources.js';
 
@@ -55,6 +56,8 @@ export interface ServerApiDeps {
   readonly bodyLimitBytes?: number;
   /** Stream tuning (heartbeat, slow-client limit). */
   readonly stream?: { readonly heartbeatMs?: number; readonly maxBufferedBytes?: number; readonly replayEvents?: number };
+  /** How long dashboard answers (hosts, containers, checks) are shared between callers; default 2 s, 0 turns it off. */
+  readonly dashboardCacheMs?: number;
   /** How often alerts are sampled for history and the stream, default 1 s. */
   readonly alertPollMs?: number;
   /** Logs faults (never secrets: no request bodies, cookies or keys are logged). */
@@ -123,6 +126,8 @@ export function createServerApi(deps: ServerApiDeps): ServerApi {
   const middleware: Middleware[] = [];
   if ((deps.allowedOrigins ?? []).length > 0) middleware.push(corsAllowList(deps.allowedOrigins!));
   middleware.push(authGate(authenticator, gateRules));
+  const cacheMs = deps.dashboardCacheMs ?? 2000;
+  if (cacheMs > 0) middleware.push(sharedGetCache({ pattern: DASHBOARD_PATHS, ttlMs: cacheMs, clock: deps.clock }));
 
   const onScrape = (t: TargetView) => {
     stream.publish('targets', targetJson(t));

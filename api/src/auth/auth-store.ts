@@ -53,10 +53,20 @@ function toKey(r: Record<string, unknown>): ApiKey {
 /** How long a key's last-used time may lag, so every request does not write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * How long a looked-up session or key is trusted without asking the database again. Revocation, logout and
+ * password changes in this process clear the cache at once; another process (a scaled-out `hlmon api`)
+ * notices within this time.
+ */
+export const AUTH_CACHE_TTL_MS = 5_000;
+const AUTH_CACHE_MAX = 10_000;
+
 /** Persistence of users, sessions and keys. */
 export class AuthStore {
   /** Key id → last-used time written, to skip writes within LAST_USED_RESOLUTION_MS. */
   private readonly lastUsedWritten = new Map<number, number>();
+  /** Token hash → what it resolved to and until when that answer may be reused. */
+  private readonly cache = new Map<string, { value: User | ApiKey | undefined; untilMs: number }>();
 
   constructor(private readonly sql: SqlFn, private readonly clock: Clock, private readonly sessionTtlMs: number) {}
 
@@ -111,6 +121,8 @@ export class AuthStore {
 
   /** Changes a user's role and/or password; a new password ends the user's sessions. */
   async updateUser(id: number, change: { role?: Role | undefined; password?: string | undefined }): Promise<User | undefined> {
+    // Sessions carry the user's role; forget them all so the change applies to the next request.
+    this.cache.clear();
     if (change.role) await this.sql('UPDATE api_users SET role = $2 WHERE id = $1', [id, change.role]);
     if (change.password) {
       await this.sql('UPDATE api_users SET password_hash = $2 WHERE id = $1', [id, await hashPassword(change.password)]);
@@ -121,6 +133,7 @@ export class AuthStore {
 
   /** Deletes a user (their sessions go with them). */
   async deleteUser(id: number): Promise<boolean> {
+    this.cache.clear();
     const { rows } = await this.sql('DELETE FROM api_users WHERE id = $1 RETURNING id', [id]);
     return rows.length > 0;
   }
@@ -149,18 +162,44 @@ export class AuthStore {
     return { sessionId, expiresAtMs };
   }
 
+  private cached<T extends User | ApiKey>(hash: string): { value: T | undefined } | undefined {
+    const hit = this.cache.get(hash);
+    if (!hit) return undefined;
+    if (hit.untilMs <= this.clock.now()) {
+      this.cache.delete(hash);
+      return undefined;
+    }
+    return { value: hit.value as T | undefined };
+  }
+
+  private remember(hash: string, value: User | ApiKey | undefined, untilMs: number): void {
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.cache.size >= AUTH_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(hash, { value, untilMs });
+  }
+
   /** The user of a live session. */
   async sessionUser(sessionId: string): Promise<User | undefined> {
+    const hash = hashToken(sessionId);
+    const hit = this.cached<User>(hash);
+    if (hit) return hit.value;
+    const user = await this.lookupSession(hash);
+    this.remember(hash, user, this.clock.now() + AUTH_CACHE_TTL_MS);
+    return user;
+  }
+
+  private async lookupSession(hash: string): Promise<User | undefined> {
     const { rows } = await this.sql(
       `SELECT u.id, u.username, u.role, u.created_at_ms FROM api_sessions s JOIN api_users u ON u.id = s.user_id
        WHERE s.id_hash = $1 AND s.expires_at_ms > $2`,
-      [hashToken(sessionId), this.clock.now()],
+      [hash, this.clock.now()],
     );
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
   /** Ends a session. */
   async deleteSession(sessionId: string): Promise<void> {
+    this.cache.delete(hashToken(sessionId));
     await this.sql('DELETE FROM api_sessions WHERE id_hash = $1', [hashToken(sessionId)]);
   }
 
@@ -183,18 +222,26 @@ export class AuthStore {
 
   /** Revokes a key; false when there is no such live key. */
   async revokeKey(id: number): Promise<boolean> {
+    this.cache.clear();
     const { rows } = await this.sql('UPDATE api_keys SET revoked_at_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL RETURNING id', [id, this.clock.now()]);
     return rows.length > 0;
   }
 
   /** The live key with this secret, recording its use. */
   async useKey(secret: string): Promise<ApiKey | undefined> {
-    const { rows } = await this.sql(
-      'SELECT id, name, prefix, role, created_at_ms, last_used_ms, revoked_at_ms FROM api_keys WHERE secret_hash = $1 AND revoked_at_ms IS NULL',
-      [hashToken(secret)],
-    );
-    if (!rows[0]) return undefined;
-    const key = toKey(rows[0]);
+    const hash = hashToken(secret);
+    let key: ApiKey | undefined;
+    const hit = this.cached<ApiKey>(hash);
+    if (hit) key = hit.value;
+    else {
+      const { rows } = await this.sql(
+        'SELECT id, name, prefix, role, created_at_ms, last_used_ms, revoked_at_ms FROM api_keys WHERE secret_hash = $1 AND revoked_at_ms IS NULL',
+        [hash],
+      );
+      key = rows[0] ? toKey(rows[0]) : undefined;
+      this.remember(hash, key, this.clock.now() + AUTH_CACHE_TTL_MS);
+    }
+    if (!key) return undefined;
     const now = this.clock.now();
     const written = this.lastUsedWritten.get(key.id);
     if (written === undefined || now - written >= LAST_USED_RESOLUTION_MS) {

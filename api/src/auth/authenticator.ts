@@ -42,7 +42,9 @@ export class Authenticator {
 
   /** Throws 401 or 403 unless the caller has `access`; returns the caller. */
   async require(ctx: Context, access: Access): Promise<Principal | undefined> {
-    if (access === 'public') return this.principal(ctx).catch(() => undefined);
+    // Public routes do not look the caller up (no database round trip for badges, health, the UI's files);
+    // they see the caller only when an earlier step already resolved it.
+    if (access === 'public') return (ctx.state as { principal?: Principal | null }).principal ?? undefined;
     const p = await this.principal(ctx);
     if (!p) {
       ctx.set('WWW-Authenticate', 'Bearer realm="hlmon"');
