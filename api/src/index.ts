@@ -20,3 +20,4 @@ export type { RouteSpec } from './v1/route.js';
 export type { ConfigAccess, ScraperView, RulesView, SilencesView, DispatcherView, TargetView, CheckView } from './v1/sources.js';
 export { createTlsServer, type TlsFiles, type TlsServer } from './v1/tls.js';
 export { corsAllowList } from './v1/cors.js';
+export { sharedGetCache, DASHBOARD_PATHS, type SharedCacheOptions } from './v1/shared-cache.js';
