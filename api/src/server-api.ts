@@ -78,6 +78,8 @@ export interface ServerApi {
   readonly stream: StreamHub;
   /** Stream counters for self metrics. */
   streamStats(): StreamStats;
+  /** The stream's self metrics in the text format, for createApp's `extraMetrics`. */
+  metricsText(): string;
   /** Handles WebSocket upgrades at /api/v1/stream on the server. */
   attach(server: http.Server): void;
   /** Records pending check incidents and alert changes (tests call it to wait for them). */
@@ -152,6 +154,7 @@ export function createServerApi(deps: ServerApiDeps): ServerApi {
     authenticator,
     stream,
     streamStats: () => ({ ...stream.stats }),
+    metricsText: () => streamMetricsText(stream.stats),
     attach: (server) => stream.attach(server),
     flush: async () => {
       await history.poll();
@@ -184,4 +187,13 @@ export function middlewareAsRouter(middleware: readonly Middleware[]): Router {
     await run(0);
   };
   return { routes: () => chain, allowedMethods: () => (async (_ctx, next) => next()) as Middleware } as unknown as Router;
+}
+
+/** The stream's counters as Prometheus text. */
+function streamMetricsText(st: StreamStats): string {
+  const metric = (name: string, type: string, help: string, v: number) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${v}\n`;
+  return metric('hlmon_stream_clients', 'gauge', 'WebSocket stream clients connected.', st.clients)
+    + metric('hlmon_stream_events_published_total', 'counter', 'Events published to the WebSocket stream.', st.eventsPublished)
+    + metric('hlmon_stream_slow_clients_dropped_total', 'counter', 'Stream clients disconnected because they did not read fast enough.', st.slowClientsDropped)
+    + metric('hlmon_stream_series_evaluation_errors_total', 'counter', 'Failed evaluations of watched series expressions.', st.seriesEvaluationErrors);
 }

@@ -162,3 +162,16 @@ describe('stream: live updates over WebSocket', function () {
     fast.close();
   });
 });
+
+describe('stream: self metrics', () => {
+  it('renders its counters in the Prometheus text format', async () => {
+    const h = await startHarness();
+    try {
+      const text = h.api.metricsText();
+      expect(text).to.match(/^hlmon_stream_clients 0$/m);
+      expect(text).to.match(/^# TYPE hlmon_stream_slow_clients_dropped_total counter$/m);
+    } finally {
+      await h.close();
+    }
+  }).timeout(60_000);
+});
