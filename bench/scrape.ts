@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       log: (level, msg) => { if (level !== 'debug') console.error(`[${level}] ${msg}`); },
     });
     await scraper.start();
-    const intervals = (process.env.HLMON_BENCH_INTERVALS ?? '15000,5000,2000,1000,500,250').split(',').map(Number);
+    const intervals = (process.env.HLMON_BENCH_INTERVALS ?? '15000,12000,10000,8000,6000,5000,4000,3000,2000,1000').split(',').map(Number);
     for (const [i, intervalMs] of intervals.entries()) {
       const r = await phase(scraper, port, targets, intervalMs, i === 0 ? phaseSeconds : Math.max(20, phaseSeconds / 3), perScrape);
       results.push(r);
