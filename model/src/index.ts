@@ -3,7 +3,7 @@ export * from './labels.js';
 export * from './matchers.js';
 export * from './sample.js';
 export * from './clock.js';
-export type { Appender, CommitResult, SelectHints, Querier } from './storage.js';
+export type { Appender, CommitOptions, CommitResult, SelectHints, Querier } from './storage.js';
 export * from './duration.js';
 export * from './float-text.js';
 export * from './parse-error.js';

@@ -14,10 +14,23 @@ import type { Series } from './sample.js';
 export interface Appender {
   /** Buffers one sample. `v` may be NaN or STALE_NAN. `t` is milliseconds since the epoch. */
   append(labels: Labels, t: number, v: number): void;
-  /** Writes every buffered sample in one transaction. Rejects with a StoreError on failure; nothing is written then. */
-  commit(): Promise<CommitResult>;
+  /**
+   * Writes every buffered sample in one transaction. Rejects with a StoreError on failure; nothing is written
+   * then. With `options.batchId`, a batch id already committed makes this commit write nothing and resolve
+   * with `duplicate: true`, so a writer that cannot tell whether an earlier attempt committed may retry.
+   */
+  commit(options?: CommitOptions): Promise<CommitResult>;
   /** Discards every buffered sample. */
   rollback(): Promise<void>;
+}
+
+/** Options of one commit. */
+export interface CommitOptions {
+  /**
+   * Identifies the batch across retries and restarts: the store records it in the same transaction as the
+   * samples and skips a batch whose id it has already recorded. Any unique string (a UUID).
+   */
+  readonly batchId?: string;
 }
 
 /** What a commit wrote. */
@@ -26,6 +39,8 @@ export interface CommitResult {
   readonly samples: number;
   /** Series that did not exist before this commit. */
   readonly seriesAdded: number;
+  /** True when the batch id had already been committed, so nothing was written. */
+  readonly duplicate?: boolean;
 }
 
 /** Options for selecting samples. */

@@ -49,6 +49,22 @@ export const MIGRATIONS: readonly Migration[] = [
       await knex.raw('CREATE INDEX samples_series_t ON samples (series_id, t)');
     },
   },
+  {
+    name: '0002_write_batches',
+    async up(knex) {
+      // Ids of committed write batches, for exactly-once writes: an appender given a batch id inserts it in
+      // the same transaction as the samples and skips the samples when the id is already here (a retry after
+      // a connection lost during COMMIT, or a spool record replayed after a crash before its
+      // acknowledgement). Pruned after a day by the appender itself, see BATCH_ID_RETENTION_MS.
+      await knex.raw(`
+        CREATE TABLE write_batches (
+          id text PRIMARY KEY,
+          samples integer NOT NULL,
+          committed_at timestamptz NOT NULL DEFAULT now()
+        )`);
+      await knex.raw('CREATE INDEX write_batches_committed_at ON write_batches (committed_at)');
+    },
+  },
 ];
 
 /** A knex migration source over MIGRATIONS. */
