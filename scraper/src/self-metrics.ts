@@ -39,6 +39,7 @@ export function renderSelfMetrics(
     metric('hlmon_write_spool_bytes', 'gauge', 'Bytes of samples waiting in the spool on disk.', [`hlmon_write_spool_bytes ${write.spoolBytes}`]);
     metric('hlmon_write_samples_total', 'counter', 'Samples committed to the store.', [`hlmon_write_samples_total ${write.samplesWritten}`]);
     metric('hlmon_write_commits_total', 'counter', 'Commits to the store.', [`hlmon_write_commits_total ${write.commits}`]);
+    metric('hlmon_write_duplicate_batches_total', 'counter', 'Commits skipped by the store because their batch id was already committed (a retry or replay of a batch already written).', [`hlmon_write_duplicate_batches_total ${write.duplicateBatches}`]);
     metric('hlmon_write_errors_total', 'counter', 'Failed commits (each retried).', [`hlmon_write_errors_total ${write.writeErrors}`]);
     metric('hlmon_write_spooled_samples_total', 'counter', 'Samples that went through the spool.', [`hlmon_write_spooled_samples_total ${write.spooledSamples}`]);
   }

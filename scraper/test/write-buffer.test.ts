@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { appendFile, mkdtemp, readdir } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Labels, STALE_NAN, systemClock } from '@hlmon/model';
@@ -153,5 +153,61 @@ describe('write buffer and spool', () => {
     await spool.ack(first!.position);
     const reopened = await Spool.open(dir);
     expect((await reopened.peek())!.batch.v[0]).to.equal(1);
+  });
+
+  it('retries a commit whose acknowledgement was lost under the same batch id, so it is written once', async () => {
+    const { store, buffer } = await setup();
+    store.loseAcknowledgements = true;
+    buffer.start();
+    for (let i = 0; i < 3; i++) buffer.write(batch(i));
+    await until(() => buffer.stats.writeErrors >= 1, 'a commit whose acknowledgement was lost');
+    store.loseAcknowledgements = false;
+    await until(() => buffer.stats.duplicateBatches >= 1 && buffer.pendingSamples === 0, 'the retry');
+    await buffer.stop();
+    expect(sortedTimestamps(store)).to.deep.equal(expectedTimestamps(3));
+  });
+
+  it('keeps a batch whose commit failed as one spool record with its batch id at stop', async () => {
+    const { dir, store, buffer } = await setup();
+    store.loseAcknowledgements = true;
+    // The store goes down right after the commit it did not acknowledge, so the retry cannot succeed.
+    store.afterLostAcknowledgement = () => { store.down = true; };
+    buffer.start();
+    for (let i = 0; i < 3; i++) buffer.write(batch(i));
+    await until(() => buffer.stats.writeErrors >= 2, 'a lost acknowledgement, then a failed retry');
+    await buffer.stop(20);
+    expect(store.committed).to.have.length(30);
+
+    store.down = false;
+    store.loseAcknowledgements = false;
+    const next = new WriteBuffer({ appender: store.appender, spool: await Spool.open(dir), clock: systemClock, retryDelayMs: 5, spoolFlushMs: 5 });
+    next.start();
+    await until(() => next.idle, 'replay after restart');
+    await next.stop();
+    expect(sortedTimestamps(store)).to.deep.equal(expectedTimestamps(3));
+    expect(next.stats.duplicateBatches).to.equal(1);
+  });
+
+  it('writes a spool record once when a crash came between its commit and its acknowledgement', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+    // Records as the write buffer spools them, each with its batch id.
+    await (await Spool.open(dir)).append([{ ...batch(0), id: 'record-0' }, { ...batch(1), id: 'record-1' }]);
+    // The spool folder as it was before the replay: a crash after the commit, before cursor.json changed.
+    const before = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-copy-'));
+    await cp(dir, before, { recursive: true });
+    const store = new SwitchableStore();
+    const first = new WriteBuffer({ appender: store.appender, spool: await Spool.open(dir), clock: systemClock, retryDelayMs: 5, spoolFlushMs: 5 });
+    first.start();
+    await until(() => first.idle, 'the first replay');
+    await first.stop();
+
+    await rm(dir, { recursive: true });
+    await cp(before, dir, { recursive: true });
+    const again = new WriteBuffer({ appender: store.appender, spool: await Spool.open(dir), clock: systemClock, retryDelayMs: 5, spoolFlushMs: 5 });
+    again.start();
+    await until(() => again.idle, 'the second replay');
+    await again.stop();
+    expect(sortedTimestamps(store)).to.deep.equal(expectedTimestamps(2));
+    expect(again.stats.duplicateBatches).to.equal(2);
   });
 });

@@ -9,6 +9,11 @@ export interface SampleBatch {
   readonly labels: Labels[];
   readonly t: number[];
   readonly v: number[];
+  /**
+   * The store batch id this batch was (or may have been) committed under. Once set, the batch is a unit:
+   * never merged with others or split, so a retry or replay carries the same id and is written once.
+   */
+  id?: string;
 }
 
 /** Creates an empty batch. */

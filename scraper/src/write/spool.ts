@@ -3,7 +3,7 @@
  * slow or down. Files are segments named by a zero-padded sequence number and read in name order.
  *
  * Record format: `u32 payloadBytes | u32 crc32(payload) | payload`, little-endian, where the payload is
- * raw-deflated `u32 headerBytes | JSON header {keys} | f64 t[n] | f64 v[n] | u8 stale[n]`. Staleness is a
+ * raw-deflated `u32 headerBytes | JSON header {keys, id} | f64 t[n] | f64 v[n] | u8 stale[n]`. Staleness is a
  * separate byte because V8 may change NaN payload bits in a Float64Array.
  *
  * Durability: every append is fsynced before `append` resolves (appends are grouped by the write buffer,
@@ -36,7 +36,7 @@ export interface SpoolPosition {
 /** Encodes a batch as one record. */
 export async function encodeRecord(batch: SampleBatch): Promise<Buffer> {
   const n = batch.t.length;
-  const header = Buffer.from(JSON.stringify({ keys: batch.labels.map((l) => l.key) }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ keys: batch.labels.map((l) => l.key), id: batch.id }), 'utf8');
   const body = Buffer.alloc(4 + header.length + n * 17);
   body.writeUInt32LE(header.length, 0);
   header.copy(body, 4);
@@ -59,7 +59,7 @@ export async function encodeRecord(batch: SampleBatch): Promise<Buffer> {
 export async function decodePayload(payload: Buffer, labelCache: Map<string, Labels> = new Map()): Promise<SampleBatch> {
   const body = await inflateAsync(payload);
   const hl = body.readUInt32LE(0);
-  const { keys } = JSON.parse(body.subarray(4, 4 + hl).toString('utf8')) as { keys: string[] };
+  const { keys, id } = JSON.parse(body.subarray(4, 4 + hl).toString('utf8')) as { keys: string[]; id?: string };
   const n = keys.length;
   const cache = labelCache;
   const labels = keys.map((k) => {
@@ -75,7 +75,7 @@ export async function decodePayload(payload: Buffer, labelCache: Map<string, Lab
   const staleAt = o + 16 * n;
   for (let i = 0; i < n; i++, o += 8) t.push(body.readDoubleLE(o));
   for (let i = 0; i < n; i++, o += 8) v.push(body[staleAt + i] === 1 ? STALE_NAN : body.readDoubleLE(o));
-  return { labels, t, v };
+  return id === undefined ? { labels, t, v } : { labels, t, v, id };
 }
 
 /**

@@ -5,7 +5,14 @@
  * memory whenever it has room, so a long outage does not route all later traffic through the disk (the
  * store does not depend on the order in which samples arrive). On stop, whatever could not be written is
  * spooled and replayed by the next run.
+ *
+ * Exactly once: every commit carries a batch id (store's write_batches). A group of batches gets its id when
+ * it is first committed; if that commit fails, the group goes back as one batch with that id, and is retried
+ * or spooled as that same unit. A spool record carries its id too. So a commit whose outcome is unknown (a
+ * connection lost during COMMIT, a crash between a replayed record's commit and its acknowledgement) is
+ * skipped by the store when it comes again.
  */
+import { randomUUID } from 'node:crypto';
 import type { Appender, Clock } from '@hlmon/model';
 import type { SampleBatch, SampleSink } from '../scrape/batch.js';
 import type { Spool, SpoolPosition } from './spool.js';
@@ -33,6 +40,8 @@ export interface WriteBufferOptions {
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
   /** For timestamps in stats. */
   readonly clock: Clock;
+  /** Makes batch ids (default: random UUIDs). */
+  readonly newBatchId?: () => string;
 }
 
 /** Counters for self-metrics. */
@@ -43,6 +52,8 @@ export interface WriteStats {
   bufferedSamples: number;
   spoolBytes: number;
   spooledSamples: number;
+  /** Commits the store skipped because their batch id was already committed. */
+  duplicateBatches: number;
   lastError: string;
   lastErrorMs: number;
 }
@@ -64,12 +75,13 @@ export class WriteBuffer implements SampleSink {
   private lastSpoolFlushMs = 0;
   private failing = false;
   /** Statistics. */
-  readonly stats: WriteStats = { samplesWritten: 0, commits: 0, writeErrors: 0, bufferedSamples: 0, spoolBytes: 0, spooledSamples: 0, lastError: '', lastErrorMs: 0 };
+  readonly stats: WriteStats = { samplesWritten: 0, commits: 0, writeErrors: 0, bufferedSamples: 0, spoolBytes: 0, spooledSamples: 0, duplicateBatches: 0, lastError: '', lastErrorMs: 0 };
   private readonly maxBuffered: number;
   private readonly maxCommit: number;
   private readonly retryDelayMs: number;
   private readonly spoolFlushMs: number;
   private readonly writers: number;
+  private readonly newBatchId: () => string;
 
   constructor(private readonly opts: WriteBufferOptions) {
     this.maxBuffered = opts.maxBufferedSamples ?? 1_000_000;
@@ -78,6 +90,7 @@ export class WriteBuffer implements SampleSink {
     this.spoolFlushMs = opts.spoolFlushMs ?? 1000;
     this.writers = Math.max(1, opts.writers ?? 2);
     this.stats.spoolBytes = opts.spool.bytes;
+    this.newBatchId = opts.newBatchId ?? randomUUID;
   }
 
   /** Queues a batch; it is committed (or spooled) later. */
@@ -139,15 +152,21 @@ export class WriteBuffer implements SampleSink {
   /** Commits the oldest memory group; on failure puts it back where it was and rethrows. */
   private async commitMemoryGroup(): Promise<void> {
     const group = this.takeMemoryGroup();
+    // A group is one batch with an id already (an earlier attempt failed), or fresh batches that get one now.
+    const batches = group.map((q) => q.batch);
+    const id = batches[0]!.id ?? this.newBatchId();
     this.inflight++;
     try {
-      await this.commit(group.map((q) => q.batch));
+      await this.commit(batches, id);
     } catch (e) {
-      // Back where they were: other writers may have taken newer groups meanwhile.
+      const unit = this.merge(batches);
+      unit.id = id;
+      // Back where it was (other writers may have taken newer groups meanwhile), as one unit with its id:
+      // the commit may have reached the database, and only the same id lets the store recognise it.
       let at = 0;
       while (at < this.memory.length && this.memory[at]!.seq < group[0]!.seq) at++;
-      this.memory.splice(at, 0, ...group);
-      for (const q of group) this.memorySamples += q.batch.t.length;
+      this.memory.splice(at, 0, { seq: group[0]!.seq, batch: unit });
+      this.memorySamples += unit.t.length;
       throw e;
     } finally {
       this.inflight--;
@@ -203,7 +222,7 @@ export class WriteBuffer implements SampleSink {
       }
       return false;
     }
-    await this.commit([rec.batch]);
+    await this.commit([rec.batch], rec.batch.id);
     await this.ackSpool(rec.position);
     return true;
   }
@@ -217,6 +236,8 @@ export class WriteBuffer implements SampleSink {
     const group: { seq: number; batch: SampleBatch }[] = [];
     let n = 0;
     while (this.memory.length > 0 && (group.length === 0 || n + this.memory[0]!.batch.t.length <= this.maxCommit)) {
+      // A batch with an id is a unit of its own: it may already be in the database under that id.
+      if (group.length > 0 && (this.memory[0]!.batch.id !== undefined || group[0]!.batch.id !== undefined)) break;
       const q = this.memory.shift()!;
       n += q.batch.t.length;
       group.push(q);
@@ -225,7 +246,8 @@ export class WriteBuffer implements SampleSink {
     return group;
   }
 
-  private async commit(group: readonly SampleBatch[]): Promise<void> {
+  /** Commits batches as one transaction under `id` (a spool record from an older version may have none). */
+  private async commit(group: readonly SampleBatch[], id: string | undefined): Promise<void> {
     const app = this.opts.appender();
     let n = 0;
     try {
@@ -237,9 +259,23 @@ export class WriteBuffer implements SampleSink {
       await app.rollback();
       throw e;
     }
-    await app.commit();
-    this.stats.samplesWritten += n;
+    const result = await app.commit(id !== undefined ? { batchId: id } : {});
+    if (result.duplicate) this.stats.duplicateBatches++;
+    else this.stats.samplesWritten += n;
     this.stats.commits++;
+  }
+
+  /** One new batch of all samples of `batches`, in order. */
+  private merge(batches: readonly SampleBatch[]): SampleBatch {
+    const out: SampleBatch = { labels: [], t: [], v: [] };
+    for (const b of batches) {
+      for (let i = 0; i < b.t.length; i++) {
+        out.labels.push(b.labels[i]!);
+        out.t.push(b.t[i]!);
+        out.v.push(b.v[i]!);
+      }
+    }
+    return out;
   }
 
   /** Writes batches bound for the spool to disk (when due, or always with `force`). */
@@ -266,14 +302,20 @@ export class WriteBuffer implements SampleSink {
 
   /**
    * Joins consecutive batches into records of up to maxCommitSamples: a spool record is replayed as one
-   * commit, and one commit per scrape (500 samples) would make replay far slower than live writing.
+   * commit, and one commit per scrape (500 samples) would make replay far slower than live writing. Every
+   * record gets a batch id; a batch that already has one stays a record of its own with that id.
    */
   private mergeForSpool(batches: readonly SampleBatch[]): SampleBatch[] {
     const out: SampleBatch[] = [];
     let cur: SampleBatch | undefined;
     for (const b of batches) {
+      if (b.id !== undefined) {
+        out.push(b);
+        cur = undefined;
+        continue;
+      }
       if (!cur || cur.t.length + b.t.length > this.maxCommit) {
-        cur = { labels: [], t: [], v: [] };
+        cur = { labels: [], t: [], v: [], id: this.newBatchId() };
         out.push(cur);
       }
       for (let i = 0; i < b.t.length; i++) {
