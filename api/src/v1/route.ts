@@ -64,7 +64,9 @@ export function validationError(where: 'params' | 'query' | 'body', error: z.Zod
 
 function parse<T>(where: 'params' | 'query' | 'body', schema: z.ZodType<T> | undefined, value: unknown): T {
   if (!schema) {
-    if (where === 'body' && value !== undefined) throw new ApiError(400, 'bad_request', 'body: this route takes no body', { field: 'body' });
+    // An empty object is what many clients send for "no body"; anything else is a mistake worth naming.
+    const emptyObject = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+    if (where === 'body' && value !== undefined && !emptyObject) throw new ApiError(400, 'bad_request', 'body: this route takes no body', { field: 'body' });
     if (where === 'query' && value && Object.keys(value).length > 0) {
       const field = `query.${Object.keys(value)[0]}`;
       throw new ApiError(400, 'bad_request', `${field}: unknown parameter`, { field });
