@@ -7,6 +7,7 @@ export { relabel, relabelBuilder, hashmod, expandTemplate, compileRelabelRegex, 
 export { populateTarget, targetUrl, publicLabels, isTarget, type Target, type DroppedTarget } from './targets.js';
 export { Scraper, type ScraperOptions, type ScraperEvents, type Logger } from './scraper.js';
 export type { TargetHealth } from './scrape/loop.js';
+export { mergeMetadata, MetadataCollector, type TargetMetadata } from './scrape/metadata.js';
 export type { CheckState } from './checks/check-runner.js';
 export type { ProbeResult, ProbeMetric, Probe } from './checks/probe.js';
 export { PROBES } from './checks/registry.js';

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { type Appender, type Clock, systemClock } from '@hlmon/model';
+import { type Appender, type Clock, type MetricMetadata, systemClock } from '@hlmon/model';
 import { CheckRunner, type CheckState } from './checks/check-runner.js';
 import { PROBES } from './checks/registry.js';
 import type { HlmonConfig, ScrapeConfig, TargetGroup } from './config/types.js';
@@ -12,6 +12,7 @@ import { FileDiscovery } from './discovery/file-sd.js';
 import type { SampleBatch, SampleSink } from './scrape/batch.js';
 import { ScrapeHttpClient } from './scrape/http-client.js';
 import { ScrapeLoop, type TargetHealth } from './scrape/loop.js';
+import { mergeMetadata } from './scrape/metadata.js';
 import { Scheduler } from './scheduler.js';
 import { renderSelfMetrics } from './self-metrics.js';
 import { type DroppedTarget, isTarget, populateTarget, type Target, targetKey } from './targets.js';
@@ -264,6 +265,14 @@ export class Scraper extends EventEmitter<ScraperEvents> {
   /** Health of every active target. */
   targets(): TargetHealth[] {
     return [...this.jobs.values()].flatMap((j) => [...j.loops.values()].map((l) => l.health()));
+  }
+
+  /**
+   * Metric metadata (type, help, unit) by metric family name, merged across every active target's last
+   * successful scrape, each distinct entry once: what Prometheus's `/api/v1/metadata` serves.
+   */
+  metadata(): Map<string, MetricMetadata[]> {
+    return mergeMetadata([...this.jobs.values()].flatMap((j) => [...j.loops.values()].map((l) => l.metadata())));
   }
 
   /** Targets dropped by relabeling or invalid after it. */

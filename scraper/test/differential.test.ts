@@ -19,6 +19,8 @@ describe('differential against Prometheus 2.42', function () {
   let promPort: number;
   let hlmonKeys: string[];
   let promKeys: string[];
+  let promMetadata: Record<string, unknown[]>;
+  let hlmonMetadata: Record<string, unknown[]>;
 
   before(async () => {
     dir = await tempDir('hlmon-diff-');
@@ -66,7 +68,9 @@ scrape_configs:
     await scraper.applyConfig(loaded.config);
     await scraper.start();
     await new Promise((r) => setTimeout(r, 3000));
+    hlmonMetadata = Object.fromEntries(scraper.metadata());
     await scraper.stop();
+    promMetadata = ((await (await fetch(`http://127.0.0.1:${promPort}/api/v1/metadata`)).json()) as { data: Record<string, unknown[]> }).data;
 
     const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/series?match[]=${encodeURIComponent('{job="node"}')}`);
     const body = (await res.json()) as { data: Record<string, string>[] };
@@ -92,5 +96,10 @@ scrape_configs:
     const onlyProm = promKeys.filter((k) => !ours.has(k));
     const onlyOurs = hlmonKeys.filter((k) => !prom.has(k));
     expect({ onlyProm, onlyOurs }).to.deep.equal({ onlyProm: [], onlyOurs: [] });
+  });
+
+  it('keeps the same metric metadata (type, help, unit) as Prometheus serves on /api/v1/metadata', () => {
+    expect(Object.keys(hlmonMetadata).length).to.be.greaterThan(100);
+    expect(hlmonMetadata).to.deep.equal(promMetadata);
   });
 });

@@ -9,6 +9,7 @@ import { relabelBuilder } from '../relabel.js';
 import { publicLabels, type Target, targetKey } from '../targets.js';
 import { newBatch, pushSample, type SampleBatch, type SampleSink } from './batch.js';
 import type { ScrapeHttpClient } from './http-client.js';
+import { MetadataCollector, type TargetMetadata } from './metadata.js';
 
 /** What the API shows for a target. */
 export interface TargetHealth {
@@ -75,6 +76,8 @@ export class ScrapeLoop {
   private cache = new Map<string, CachedSeries>();
   /** Final label keys written by the last scrape (for staleness). */
   private lastSeries = new Map<string, Labels>();
+  /** TYPE/HELP/UNIT of the last successful scrape (a failed scrape keeps them, as Prometheus's cache does). */
+  private meta: TargetMetadata = new Map();
   private state: TargetHealth;
   private stopped = false;
 
@@ -97,6 +100,11 @@ export class ScrapeLoop {
   /** The target's identity: its label set and URL. */
   get key(): string {
     return targetKey(this.target);
+  }
+
+  /** Metric metadata of the target's last successful scrape, by family name. */
+  metadata(): TargetMetadata {
+    return this.meta;
   }
 
   /** Current health. */
@@ -144,8 +152,14 @@ export class ScrapeLoop {
     const cfg = this.cfg;
     const parser = new TextParser(text, format);
     let scraped = 0;
+    const meta = new MetadataCollector();
     for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
-      if (kind !== 'series') continue;
+      if (kind !== 'series') {
+        if (kind === 'type') meta.type(parser.metaName(), parser.type());
+        else if (kind === 'help') meta.help(parser.metaName(), parser.help());
+        else if (kind === 'unit') meta.unit(parser.metaName(), parser.unit());
+        continue;
+      }
       scraped++;
       const series = parser.series();
       let entry = nextCache.get(series) ?? this.cache.get(series);
@@ -176,6 +190,7 @@ export class ScrapeLoop {
     this.appendStaleness(seen, t, batch);
     this.cache = nextCache;
     this.lastSeries = seen;
+    this.meta = meta.result();
     return { scraped, added, seriesAdded };
   }
 
@@ -201,6 +216,7 @@ export class ScrapeLoop {
   /** Takes over the series of a loop for the same target that this one replaces (config reload). */
   adopt(previous: ScrapeLoop): void {
     this.lastSeries = previous.lastSeries;
+    this.meta = previous.meta;
     this.state = { ...this.state, health: previous.state.health, lastScrapeMs: previous.state.lastScrapeMs, lastScrapeDurationMs: previous.state.lastScrapeDurationMs, lastError: previous.state.lastError };
     previous.stopped = true;
   }
