@@ -14,7 +14,8 @@ import { Engine } from '@hlmon/query';
 import { Dispatcher, MemoryPersistence, parseAlertingConfig, parseRuleFile, RuleManager, Silences, engineQueryFn } from '@hlmon/rules';
 import { parseConfig, Scraper, type HlmonConfig } from '@hlmon/scraper';
 import { listenOnPort0, openTestStore, tempDir, type Listening, type TempDir, type TestStore } from '@hlmon/testkit';
-import { API_MIGRATIONS, createApp, createServerApi, middlewareAsRouter, restRouter, type Role, type ServerApi } from '@hlmon/api';
+import { API_MIGRATIONS, createApp, createServerApi, middlewareAsRouter, prometheusRouter, restRouter, type Role, type ServerApi } from '@hlmon/api';
+import type { Router } from '@koa/router';
 
 /** Options of the harness. */
 export interface HarnessOptions {
@@ -31,6 +32,8 @@ export interface HarnessOptions {
 /** A running harness. */
 export interface Harness {
   readonly api: ServerApi;
+  /** The routers of other parts mounted beside the API's (hosts/containers, Prometheus API). */
+  readonly otherRouters: readonly Router[];
   readonly agent: () => request.Agent;
   readonly url: string;
   readonly configFile: string;
@@ -163,10 +166,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     stream: { heartbeatMs: 2000, ...(opts.streamMaxBufferedBytes ? { maxBufferedBytes: opts.streamMaxBufferedBytes } : {}) },
     log: (line) => logs.push(line),
   });
+  const otherRouters = [
+    restRouter({ engine, querier: store.querier(), clock }),
+    prometheusRouter({ engine, querier: store.querier(), clock, version: 'test' }),
+  ];
   const app = createApp({
     registry: new Registry(),
     ready: () => true,
-    routers: [middlewareAsRouter(api.middleware), restRouter({ engine, querier: store.querier(), clock }), ...api.routers],
+    routers: [middlewareAsRouter(api.middleware), ...otherRouters, ...api.routers],
     log: (line) => logs.push(line),
   });
   const server = http.createServer(app.callback());
@@ -176,7 +183,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
   let adminAgent: request.Agent | undefined;
   const harness: Harness = {
-    api, url: listening.url, configFile, scraper, site, webhook, exporter, test, logs,
+    api, otherRouters, url: listening.url, configFile, scraper, site, webhook, exporter, test, logs,
     agent: () => request.agent(callback),
     async admin() {
       if (adminAgent) return adminAgent;
