@@ -64,10 +64,10 @@ describe('auth: every route for every role', function () {
       for (const layer of router.stack) {
         for (const method of layer.methods.filter((m) => m !== 'HEAD')) {
           routes++;
-          const access = gateAccess(method, concrete(layer.path), []);
+          const access = gateAccess(method, concrete(String(layer.path)), []);
           expect(access, `${method} ${layer.path}`).to.not.equal('public');
           for (const caller of CALLERS) {
-            const status = await call(method.toLowerCase(), concrete(layer.path), caller);
+            const status = await call(method.toLowerCase(), concrete(String(layer.path)), caller);
             const want = expected(access, caller);
             if (want === 'allowed' ? status === 401 || status === 403 || status >= 500 : status !== want) wrong.push(`${method} ${layer.path} as ${caller}: ${status}, expected ${want}`);
           }

@@ -30,7 +30,7 @@ describe('openapi: the document of the REST API', function () {
     for (const router of [...h.api.routers, rest]) {
       for (const layer of router.stack) {
         for (const method of layer.methods.filter((m) => m !== 'HEAD')) {
-          const p = layer.path.replace(/:(\w+)/g, '{$1}');
+          const p = String(layer.path).replace(/:(\w+)/g, '{$1}');
           if (!doc.paths[p]?.[method.toLowerCase()]) missing.push(`${method} ${layer.path}`);
         }
       }
