@@ -42,7 +42,7 @@ describe('v1: targets, checks, alerts, silences, rules and receivers over the re
       const site = res.body.checks.find((x: { name: string }) => x.name === 'site');
       return site?.uptime['24h'] !== null && site;
     }, 'an uptime ratio');
-    expect(c).to.include({ id: 'site', type: 'http', up: true, httpStatusCode: 200 });
+    expect(c).to.include({ id: 'site', type: 'http', up: true, httpStatusCode: 200, intervalSeconds: 1, timeoutSeconds: 0.5 });
     expect(c.uptime['24h']).to.equal(1);
     expect(c.uptimeRatio24h).to.equal(1);
     expect(c.responseTimeMs).to.be.a('number');

@@ -14,7 +14,7 @@ import { addCheck, removeCheck, updateCheck } from './yaml-edit.js';
 
 const Uptime = z.object({ '24h': z.number().nullable(), '7d': z.number().nullable(), '30d': z.number().nullable(), '365d': z.number().nullable() });
 const Check = z.object({
-  id: z.string(), name: z.string(), type: z.string(), target: z.string(), intervalSeconds: z.number(),
+  id: z.string(), name: z.string(), type: z.string(), target: z.string(), intervalSeconds: z.number(), timeoutSeconds: z.number().nullable(),
   up: z.boolean().nullable(), lastCheckMs: z.number().nullable(), lastError: z.string().nullable(),
   responseTimeMs: z.number().nullable(), httpStatusCode: z.number().nullable(), labels: z.record(z.string(), z.string()),
   uptimeRatio24h: z.number().nullable(), uptimeRatio7d: z.number().nullable(), uptime: Uptime,
@@ -54,6 +54,9 @@ export function checksRoutes(deps: { sources: V1Sources; editor: ConfigEditor; i
 
   async function describe(checks: readonly CheckView[], only?: string): Promise<z.infer<typeof Check>[]> {
     const now = clock.now();
+    // The timeout is in the config, not in the scraper's state.
+    const configured = (sources.config.current() as { checks?: readonly { name: string; timeoutMs: number }[] } | undefined)?.checks ?? [];
+    const timeouts = new Map(configured.map((c) => [c.name, c.timeoutMs / 1000]));
     const windows = Object.keys(UPTIME_WINDOWS) as UptimeWindow[];
     const [ratios, certs] = await Promise.all([
       Promise.all(windows.map((w) => uptimeRatios(engine, w, now, only))),
@@ -62,7 +65,7 @@ export function checksRoutes(deps: { sources: V1Sources; editor: ConfigEditor; i
     return checks.map((c) => {
       const uptime = Object.fromEntries(windows.map((w, i) => [w, numberOrNull(ratios[i]!.get(c.name))])) as z.infer<typeof Uptime>;
       return {
-        id: c.name, name: c.name, type: c.type, target: c.target, intervalSeconds: c.intervalMs / 1000,
+        id: c.name, name: c.name, type: c.type, target: c.target, intervalSeconds: c.intervalMs / 1000, timeoutSeconds: timeouts.get(c.name) ?? null,
         up: c.health === 'unknown' ? null : c.health === 'up', lastCheckMs: c.lastRunMs > 0 ? c.lastRunMs : null,
         lastError: c.lastRunMs > 0 ? c.lastError : null, responseTimeMs: c.lastRunMs > 0 ? c.lastDurationMs : null,
         httpStatusCode: numberOrNull(c.metrics['probe_http_status_code']), labels: c.labels.toObject(),
