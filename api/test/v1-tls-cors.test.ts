@@ -55,6 +55,34 @@ describe('TLS on the server port', function () {
     }
   });
 
+  it('notices renewed files by itself', async () => {
+    const a = makeCert(dir.path, 'before');
+    const b = makeCert(dir.path, 'after');
+    const certFile = path.join(dir.path, 'watched.crt');
+    const keyFile = path.join(dir.path, 'watched.key');
+    await copyFile(a.cert, certFile);
+    await copyFile(a.key, keyFile);
+    const errors: Error[] = [];
+    const t = createTlsServer({ certFile, keyFile, pollMs: 50 }, (_req, res) => res.end('ok'), (e) => errors.push(e));
+    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
+    const port = (t.server.address() as { port: number }).port;
+    try {
+      // A renewal tool writes the key first, then the certificate; in between the pair does not match.
+      await new Promise((r) => setTimeout(r, 1100));
+      await copyFile(b.key, keyFile);
+      await copyFile(b.cert, certFile);
+      let name = '';
+      for (let i = 0; i < 100 && name !== 'after'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        name = await presentedName(port);
+      }
+      expect(name).to.equal('after');
+    } finally {
+      t.unwatch();
+      await new Promise<void>((r) => t.server.close(() => r()));
+    }
+  });
+
   it('keeps the old certificate when the new pair does not match', async () => {
     const a = makeCert(dir.path, 'one');
     const b = makeCert(dir.path, 'two');
