@@ -10,7 +10,7 @@ import { readRelabelConfig } from './relabel-config.js';
 import { type ConfigContext as Ctx, ConfigContext, type ConfigError, MapReader, scalarString } from './reader.js';
 import type {
   Authorization, BasicAuth, CheckConfig, CheckType, DnsCheckConfig, FileSdConfig, GlobalConfig, HlmonConfig,
-  HttpCheckConfig, RawSection, ScrapeConfig, TargetGroup, TcpCheckConfig, TlsConfig,
+  HttpCheckConfig, RawSection, ScrapeConfig, ServerConfig, TargetGroup, TcpCheckConfig, TlsConfig,
 } from './types.js';
 
 /** The outcome of loading: a config, or the list of every error. */
@@ -50,8 +50,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
   const global = readGlobal(root.map('global'));
   const storage = readStorage(root.map('storage'), baseDir);
   const serverReader = root.map('server');
-  const server = { listenAddress: serverReader.str('listen_address', '0.0.0.0:9800') };
-  serverReader.done();
+  const server = readServer(serverReader, baseDir);
 
   const scrapeConfigs = root.list('scrape_configs', (node, p) => readScrapeConfig(ctx, node, p, global, baseDir));
   const jobs = new Set<string>();
@@ -330,4 +329,30 @@ function readCheck(ctx: Ctx, node: Node, p: string, global: GlobalConfig): Check
   m.done();
   if (ctx.errors.length > before) return undefined;
   return { name, type, target, intervalMs, timeoutMs, labels, ...opt('http', http), ...opt('tcp', tcp), ...opt('dns', dns) };
+}
+
+/** `server`: listen address, API access (anonymous role, CORS) and optional TLS. */
+function readServer(m: MapReader, baseDir: string): ServerConfig {
+  const listenAddress = m.str('listen_address', '0.0.0.0:9800');
+  const auth = m.map('auth');
+  const anonymous = auth.str('anonymous');
+  if (anonymous !== undefined && !['viewer', 'editor', 'admin'].includes(anonymous)) {
+    auth.ctx.error(auth.raw('anonymous'), auth.keyPath('anonymous'), 'must be viewer, editor or admin');
+  }
+  auth.done();
+  const cors = m.map('cors');
+  const allowedOrigins = cors.strings('allowed_origins');
+  cors.done();
+  const tls = m.map('tls');
+  const certFile = tls.str('cert_file');
+  const keyFile = tls.str('key_file');
+  if ((certFile === undefined) !== (keyFile === undefined)) { const k = certFile === undefined ? 'key_file' : 'cert_file'; tls.ctx.error(tls.raw(k), tls.keyPath(k), 'cert_file and key_file go together'); }
+  tls.done();
+  m.done();
+  return {
+    listenAddress,
+    ...(anonymous !== undefined ? { anonymousRole: anonymous as 'viewer' | 'editor' | 'admin' } : {}),
+    allowedOrigins,
+    ...(certFile !== undefined && keyFile !== undefined ? { tls: { certFile: path.resolve(baseDir, certFile), keyFile: path.resolve(baseDir, keyFile) } } : {}),
+  };
 }

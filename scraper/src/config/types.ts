@@ -66,6 +66,12 @@ export interface StorageConfig {
 export interface ServerConfig {
   /** `host:port` to listen on. */
   readonly listenAddress: string;
+  /** `auth.anonymous`: the role of callers without credentials; absent means they get nothing but public pages. */
+  readonly anonymousRole?: 'viewer' | 'editor' | 'admin';
+  /** `cors.allowed_origins`: browser origins allowed to call the API with credentials. */
+  readonly allowedOrigins: readonly string[];
+  /** `tls`: serve HTTPS with these files (reloaded when they change). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** HTTP client settings shared by scrapes and HTTP checks. */
