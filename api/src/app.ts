@@ -16,6 +16,8 @@ export interface AppDeps {
   readonly extraMetrics?: () => string | Promise<string>;
   /** True once the process can serve queries (database migrated and reachable). */
   readonly ready: () => boolean | Promise<boolean>;
+  /** Middleware mounted before every router, in order (CORS, the auth gate). */
+  readonly middleware?: readonly Koa.Middleware[];
   /** Extra routers mounted by later parts (Prometheus API, REST API); mounted in order. */
   readonly routers?: readonly Router[];
   /** Logs server faults; the client sees only a generic message. */
@@ -36,6 +38,7 @@ export function createApp(deps: AppDeps): Koa {
   });
   app.use(securityHeaders);
   app.use(httpMetrics(deps.registry));
+  for (const mw of deps.middleware ?? []) app.use(mw);
 
   const base = new Router();
   // Prometheus answers these two with plain text; Kubernetes-style probes only look at the status.

@@ -4,12 +4,17 @@
  */
 import { openStore, type Migration, type Store } from '@hlmon/store';
 import { RULES_MIGRATIONS } from '@hlmon/rules';
+import { API_MIGRATIONS } from '@hlmon/api';
 
-/** The rules' tables as store migrations, after the store's own (names prefixed so they sort apart). */
-export const EXTRA_MIGRATIONS: readonly Migration[] = RULES_MIGRATIONS.map((m) => ({
-  name: `rules_${m.name}`,
-  up: async (knex) => { await knex.raw(m.sql); },
-}));
+/** Other packages' tables as store migrations, after the store's own (names prefixed by package). */
+export const EXTRA_MIGRATIONS: readonly Migration[] = [
+  ...RULES_MIGRATIONS.map((m) => sqlMigration(`rules_${m.name}`, m.sql)),
+  ...API_MIGRATIONS.map((m) => sqlMigration(`api_${m.name}`, m.sql)),
+];
+
+function sqlMigration(name: string, sql: string): Migration {
+  return { name, up: async (knex) => { await knex.raw(sql); } };
+}
 
 /** Opens the store at `databaseUrl`, or the embedded database in `dataDir` when no URL is given. */
 export function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; log?: (line: string) => void }): Promise<Store> {

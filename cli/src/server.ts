@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import type { Store } from '@hlmon/store';
 import { openDatabase } from './database.js';
-import { createApp, prometheusRouter, prometheusAlerts, prometheusRules, restRouter, webuiRouter } from '@hlmon/api';
+import { createApp, createServerApi, createTlsServer, prometheusRouter, prometheusAlerts, prometheusRules, restRouter, webuiRouter } from '@hlmon/api';
 import { checkRuleFiles, Dispatcher, engineQueryFn, parseAlertingConfig, RuleManager, Silences, SqlPersistence, formatRuleFileError } from '@hlmon/rules';
 import { expandGlob } from './globs.js';
 import { Engine } from '@hlmon/query';
@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from './log.js';
 import { redactUrl } from './log.js';
 import { VERSION } from './version.js';
@@ -78,7 +79,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.writeHead(503, { 'content-type': 'text/plain' });
     res.end('hlmon is starting.\n');
   };
-  const server = http.createServer((req, res) => handler(req, res));
+  const tlsFiles = opts.config?.server.tls;
+  const tls = tlsFiles ? createTlsServer(tlsFiles, (req, res) => handler(req, res), (err) => log.warn('TLS certificate reload failed', { err })) : undefined;
+  const server: http.Server = tls ? tls.server : http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => { server.off('error', reject); resolve(); });
@@ -86,7 +89,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw new Error(`cannot listen on ${opts.listen}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`, { cause: err });
   });
   const closers: (() => Promise<void>)[] = [
-    () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    () => new Promise<void>((resolve) => { tls?.unwatch(); server.close(() => resolve()); server.closeAllConnections(); }),
   ];
   const closeAll = async () => { for (const c of closers) await c().catch((err) => log.warn('stop failed', { err })); };
   try {
@@ -114,7 +117,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
 
     const serverPort = (server.address() as AddressInfo).port;
-    const config = opts.config ?? defaultConfig({ dataDir: opts.dataDir, serverPort, exporterUrl });
+    const builtIn = opts.config ? undefined : defaultConfig({ dataDir: opts.dataDir, serverPort, exporterUrl });
+    const config = opts.config ?? builtIn!.config;
     const scraper = new Scraper({
       appender: () => store.appender(),
       dataDir: opts.dataDir,
@@ -170,14 +174,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await Promise.allSettled([ruleRun, dispatchRun]);
     });
 
+    // Rules first: a config whose rules are invalid is rejected whole and the scraper keeps the old one.
+    const applyConfig = async (cfg: HlmonConfig): Promise<{ errors: string[] }> => {
+      const r = await applyRules(cfg);
+      return r.errors.length > 0 ? r : scraper.applyConfig(cfg);
+    };
     if (opts.configFile) {
       const reloader = new ConfigReloader({
         file: opts.configFile,
-        // Rules first: a config whose rules are invalid is rejected whole and the scraper keeps the old one.
-        apply: async (cfg) => {
-          const r = await applyRules(cfg);
-          return r.errors.length > 0 ? r : scraper.applyConfig(cfg);
-        },
+        apply: applyConfig,
         log: (level, msg) => log.child('config')[level](msg),
         onSighup: opts.onSighup ?? false,
         watchFile: true,
@@ -200,13 +205,41 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     const rest = restRouter({ engine, querier, clock: systemClock });
     const webuiDist = webuiDistDir();
-    const routers = [promApi, rest];
+    // The REST API, auth, live stream and status pages. Their routes go before the web UI's catch-all.
+    const configFile = opts.configFile;
+    const api = createServerApi({
+      sql: (text, params) => store.sql(text, params),
+      clock: systemClock,
+      engine,
+      scraper,
+      rules: ruleManager,
+      silences,
+      dispatcher,
+      version: VERSION,
+      config: {
+        file: configFile,
+        current: () => scraper.currentConfig(),
+        currentText: async () => (configFile ? readFile(configFile, 'utf8') : builtIn!.text),
+        parse: (text) => {
+          const r = parseConfig(text, configFile ?? '<built-in config>');
+          return r.errors ? { errors: r.errors } : { config: r.config };
+        },
+        apply: (cfg) => applyConfig(cfg as HlmonConfig),
+      },
+      auth: { anonymousRole: config.server.anonymousRole },
+      allowedOrigins: config.server.allowedOrigins,
+      log: (line) => log.child('api').warn(line),
+    });
+    api.attach(server);
+    closers.splice(1, 0, () => api.close());
+    const routers = [promApi, rest, ...api.routers];
     if (webuiDist) routers.push(webuiRouter(webuiDist));
     else log.warn('the web UI is not built; run `npm run build` to serve it');
 
     const app = createApp({
       registry,
-      extraMetrics: () => scraper.metricsText(),
+      extraMetrics: () => scraper.metricsText() + api.metricsText(),
+      middleware: api.middleware,
       routers,
       ready: async () => {
         try { await store.ping(); return true; } catch { return false; }
@@ -216,7 +249,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     handler = app.callback();
     const addr = server.address() as AddressInfo;
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-    const url = `http://${shownHost}:${addr.port}`;
+    const url = `${tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
 
     let stopped: Promise<void> | undefined;
     return { url, store, scraper, ...(exporterUrl ? { exporterUrl } : {}), stop: () => (stopped ??= closeAll()) };
@@ -233,7 +266,7 @@ const NO_ALERTING = { route: { receiver: 'none' }, receivers: [{ name: 'none' }]
  * The zero-setup configuration of `hlmon start`: scrape this machine's exporter (labelled with the host
  * name rather than a loopback address) and the server itself every 15 s.
  */
-export function defaultConfig(opts: { dataDir: string; serverPort: number; exporterUrl: string | undefined }): HlmonConfig {
+export function defaultConfig(opts: { dataDir: string; serverPort: number; exporterUrl: string | undefined }): { config: HlmonConfig; text: string } {
   const host = os.hostname();
   const jobs = [`  - job_name: hlmon
     static_configs:
@@ -245,7 +278,11 @@ export function defaultConfig(opts: { dataDir: string; serverPort: number; expor
       - targets: [${JSON.stringify(new URL(opts.exporterUrl).host)}]
         labels: { instance: ${JSON.stringify(host)} }`);
   }
-  const text = `global:
+  // Read-only to anyone who can reach the port, so the dashboard is live at once; editing needs the admin
+  // created at first-run setup. A config file without server.auth.anonymous requires login for everything.
+  const text = `server:
+  auth: { anonymous: viewer }
+global:
   scrape_interval: 15s
   scrape_timeout: 10s
   evaluation_interval: 15s
@@ -256,7 +293,7 @@ ${jobs.join('\n')}
 `;
   const result = parseConfig(text, '<default config>', { env: {} });
   if (result.errors) throw new Error(`default config is invalid: ${result.errors.map(formatConfigError).join('; ')}`);
-  return result.config;
+  return { config: result.config, text };
 }
 
 /** A target in the shape of Prometheus's /api/v1/targets. */

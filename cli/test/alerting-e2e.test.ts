@@ -24,7 +24,7 @@ describe('alerting end to end through hlmon server', function () {
   let dir: TempDir;
   let target: Listening;
   let webhook: Listening;
-  let temperature = 20;
+  const temperature: Record<string, number> = { attic: 20, cellar: 10 };
   const received: WebhookBody[] = [];
   let running: RunningServer | undefined;
   let configFile: string;
@@ -34,7 +34,7 @@ describe('alerting end to end through hlmon server', function () {
     dir = await tempDir();
     target = await listenOnPort0((_req: http.IncomingMessage, res: http.ServerResponse) => {
       res.setHeader('content-type', 'text/plain; version=0.0.4');
-      res.end(`# TYPE room_temperature_celsius gauge\nroom_temperature_celsius{room="attic"} ${temperature}\n`);
+      res.end('# TYPE room_temperature_celsius gauge\n' + Object.entries(temperature).map(([room, t]) => `room_temperature_celsius{room="${room}"} ${t}\n`).join(''));
     });
     webhook = await listenOnPort0((req: http.IncomingMessage, res: http.ServerResponse) => {
       let body = '';
@@ -80,22 +80,41 @@ alerting:
     return startServer({ databaseUrl: db.url, dataDir: dir.path, listen: '127.0.0.1:0', config: loaded.config, configFile, log: createLogger({ level: 'error' }) });
   }
 
-  it('fires after `for`, notifies the webhook in Alertmanager format, and sends the resolution once', async () => {
+  it('fires after `for`, notifies the webhook in Alertmanager format, honours a silence made through the API, and sends the resolution once', async () => {
     running = await start();
+    // First-run setup creates the admin and its session; the session creates an API key for the rest.
+    const setup = await fetch(`${running.url}/api/v1/setup`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-requested-with': 'test' }, body: JSON.stringify({ username: 'admin', password: 'correct horse battery' }) });
+    expect(setup.status).to.equal(201);
+    const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
+    const keyRes = await fetch(`${running.url}/api/v1/keys`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-requested-with': 'test' }, body: JSON.stringify({ name: 'e2e', role: 'editor' }) });
+    expect(keyRes.status, await keyRes.clone().text()).to.equal(201);
+    const { secret } = await keyRes.json() as { secret: string };
+    const auth = { authorization: `Bearer ${secret}` };
+    expect((await fetch(`${running.url}/prometheus/api/v1/query?query=up`)).status, 'no anonymous access with this config').to.equal(401);
     await waitFor('first scrape', async () => {
-      const r = await (await fetch(`${running!.url}/prometheus/api/v1/query?query=up`)).json() as { data: { result: unknown[] } };
+      const r = await (await fetch(`${running!.url}/prometheus/api/v1/query?query=up`, { headers: auth })).json() as { data: { result: unknown[] } };
       return r.data.result.length > 0 ? true : undefined;
     });
-    temperature = 60;
+    const silence = await fetch(`${running.url}/api/v1/silences`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: [{ name: 'room', value: 'cellar', isRegex: false }], endsAt: new Date(Date.now() + 3600_000).toISOString(), comment: 'flooding test' }),
+    });
+    expect(silence.status, await silence.clone().text()).to.equal(201);
+    temperature.attic = 60;
+    temperature.cellar = 70;
     const firing = await waitFor('a firing notification', () => received.find((b) => b.status === 'firing'));
     expect(firing.alerts[0]!.labels).to.include({ alertname: 'RoomHot', room: 'attic', severity: 'warning', job: 'rooms' });
     expect(firing.alerts[0]!.annotations.summary).to.equal('attic is 60 degrees');
-    const alerts = await (await fetch(`${running.url}/prometheus/api/v1/alerts`)).json() as { data: { alerts: { state: string }[] } };
-    expect(alerts.data.alerts.map((a) => a.state)).to.deep.equal(['firing']);
-    const rules = await (await fetch(`${running.url}/prometheus/api/v1/rules`)).json() as { data: { groups: { rules: { health: string; state: string }[] }[] } };
+    const alerts = await (await fetch(`${running.url}/prometheus/api/v1/alerts`, { headers: auth })).json() as { data: { alerts: { state: string; labels: { room: string } }[] } };
+    expect(alerts.data.alerts.map((a) => `${a.labels.room}:${a.state}`).sort()).to.deep.equal(['attic:firing', 'cellar:firing']);
+    const rules = await (await fetch(`${running.url}/prometheus/api/v1/rules`, { headers: auth })).json() as { data: { groups: { rules: { health: string; state: string }[] }[] } };
     expect(rules.data.groups[0]!.rules[0]).to.include({ health: 'ok', state: 'firing' });
+    // Both fire, but the silenced one is never sent.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(received.flatMap((b) => b.alerts.map((a) => a.labels.room))).to.not.include('cellar');
 
-    temperature = 20;
+    temperature.attic = 20;
+    temperature.cellar = 10;
     await waitFor('a resolved notification', () => received.find((b) => b.status === 'resolved'));
     const count = received.length;
     await running.stop();
