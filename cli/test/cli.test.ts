@@ -76,7 +76,7 @@ describe('hlmon CLI', function () {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).to.match(/^hlmon_build_info\{version="[^"]+"\} 1$/m);
     expect(metrics).to.contain('process_resident_memory_bytes');
-    const missing = await fetch(`${url}/no/such/page`);
+    const missing = await fetch(`${url}/api/v1/no/such/endpoint`);
     expect(missing.status).to.equal(404);
     expect(await missing.json()).to.have.nested.property('error.code', 'not_found');
     expect(await h.stop()).to.equal(0);

@@ -22,6 +22,7 @@ export function pendingEndpointsRouter(nowMs: () => number): Router {
     ctx.status = 201;
     ctx.body = { silence };
   });
+  router.get('/setup', (ctx) => { ctx.body = { needed: false }; });
   router.get('/session', (ctx) => {
     const role = ctx.cookies.get('hlmon_test_role') ?? 'admin';
     ctx.body = { user: { id: role, username: role, role } };
