@@ -79,6 +79,10 @@ function errorHandler(log: (line: string) => void): Koa.Middleware {
       } else if (typeof e.status === 'number' && e.status < 500 && e.expose) {
         ctx.status = e.status;
         ctx.body = { error: { code: httpCode(e.status), message: e.message ?? 'bad request' } };
+      } else if (ctx.req.destroyed || ctx.req.aborted) {
+        // The client went away and its query was cancelled: nobody is waiting for an answer and nothing failed.
+        ctx.status = 499;
+        ctx.body = { error: { code: 'canceled', message: 'request canceled by the client' } };
       } else {
         log(`error: ${ctx.method} ${ctx.path}: ${(err as Error)?.stack ?? String(err)}`);
         ctx.status = 500;
