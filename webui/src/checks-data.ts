@@ -58,3 +58,42 @@ export async function loadChecks(api: ApiClient, signal: AbortSignal): Promise<C
     };
   }).sort((a, b) => a.check.localeCompare(b.check));
 }
+
+/** A check result as the stream's `checks` topic sends it. */
+export interface CheckEvent {
+  readonly name: string;
+  readonly target: string;
+  readonly up: boolean | null;
+  readonly lastCheckMs: number | null;
+  readonly responseTimeMs: number | null;
+  readonly lastError: string | null;
+}
+
+/**
+ * Applies a streamed result to the rows on screen: the status, response time and the current minute of the
+ * heartbeat change at once, before the sample is queryable; a check not on screen yet (just created) gets a
+ * row of its own. Uptime ratios and certificate expiry wait for the next full load.
+ */
+export function patchCheck(rows: readonly CheckRow[], e: CheckEvent): CheckRow[] {
+  if (typeof e?.name !== 'string' || e.up === null) return [...rows];
+  const beat = e.up ? 1 : 0;
+  const withBeat = (beats: (number | null)[]) => {
+    const next = beats.length === 61 ? [...beats] : new Array<number | null>(61).fill(null);
+    // The last slot is the current minute; a failure in it wins, as max_over_time of the minute would not.
+    next[60] = next[60] === 0 && !e.up ? 0 : beat;
+    return next;
+  };
+  const durationSeconds = e.responseTimeMs === null ? null : e.responseTimeMs / 1000;
+  const i = rows.findIndex((r) => r.check === e.name);
+  if (i >= 0) {
+    const r = rows[i]!;
+    const out = [...rows];
+    out[i] = { ...r, up: e.up, durationSeconds, heartbeats: withBeat(r.heartbeats), httpStatus: e.up ? null : r.httpStatus };
+    return out;
+  }
+  const row: CheckRow = {
+    check: e.name, instance: e.target, up: e.up, durationSeconds, uptime24h: null, uptime7d: null,
+    certExpiresInSeconds: null, httpStatus: null, heartbeats: withBeat([]),
+  };
+  return [...rows, row].sort((a, b) => a.check.localeCompare(b.check));
+}

@@ -1,13 +1,15 @@
 /**
  * The application shell: navigation, routes, theme toggle, live-update clock and the connection banner.
- * It owns the one ApiClient and hands it to every page; pages reload when `tick` changes, which happens
- * every refresh interval (the WebSocket stream will replace the polling later).
+ * It owns the one ApiClient and the one LiveStream and hands them to every page. Pages whose data the stream
+ * carries (overview, checks, alerts, targets) update from its events and reload on `tick` only while the
+ * stream is not live; the other pages reload when `tick` changes, every refresh interval.
  */
 import { LitElement, html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Router } from '@lit-labs/router';
 import { ApiClient, HttpError, type ConnectionState } from '../api-client.js';
 import type { Session } from '../types.js';
+import { LiveStream, type StreamState } from '../live-stream.js';
 import { applyTheme, effectiveTheme, loadThemeChoice } from '../theme.js';
 import { loadRefreshSeconds } from '../settings.js';
 import { shared } from '../styles.js';
@@ -45,6 +47,10 @@ export class HlApp extends LitElement {
     .banner { padding: .5rem 1rem; text-align: center; font-weight: 600; }
     .banner.offline { background: var(--hl-bad); color: #fff; }
     .banner.online { background: var(--hl-ok); color: #fff; }
+    .live { font-size: .8rem; white-space: nowrap; color: var(--hl-muted); }
+    .live::before { content: '●'; margin-right: .25rem; }
+    .live.live-on::before { color: var(--hl-ok); }
+    .live.live-off::before { color: var(--hl-warn, #d97706); }
     @media (max-width: 700px) {
       header.top { flex-wrap: wrap; gap: .4rem; padding: .4rem .6rem; }
       nav { order: 3; flex-basis: 100%; }
@@ -54,6 +60,8 @@ export class HlApp extends LitElement {
   `];
 
   private readonly api = new ApiClient();
+  private readonly stream = new LiveStream();
+  @state() private streamState: StreamState = 'stopped';
   @state() private tick = 0;
   @state() private connection: ConnectionState = 'online';
   @state() private reconnected = false;
@@ -67,13 +75,13 @@ export class HlApp extends LitElement {
   private reconnectedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly router = new Router(this, [
-    { path: '/', render: () => html`<page-overview .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-overview>` },
+    { path: '/', render: () => html`<page-overview .stream=${this.stream} .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-overview>` },
     { path: '/hosts/:instance', render: ({ instance }) => html`<page-host .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick} .instance=${decodeURIComponent(instance ?? '')}></page-host>` },
     { path: '/containers', render: () => html`<page-containers .api=${this.api} .tick=${this.tick}></page-containers>` },
-    { path: '/checks', render: () => html`<page-checks .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-checks>` },
-    { path: '/alerts', render: () => html`<page-alerts .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-alerts>` },
+    { path: '/checks', render: () => html`<page-checks .stream=${this.stream} .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-checks>` },
+    { path: '/alerts', render: () => html`<page-alerts .stream=${this.stream} .canEdit=${this.userRole !== 'viewer'} .api=${this.api} .tick=${this.tick}></page-alerts>` },
     { path: '/rules', render: () => html`<page-rules .api=${this.api} .tick=${this.tick}></page-rules>` },
-    { path: '/targets', render: () => html`<page-targets .api=${this.api} .tick=${this.tick}></page-targets>` },
+    { path: '/targets', render: () => html`<page-targets .stream=${this.stream} .api=${this.api} .tick=${this.tick}></page-targets>` },
     { path: '/explore', render: () => html`<page-explore .api=${this.api}></page-explore>` },
     { path: '/settings', render: () => html`<page-settings .api=${this.api} .tick=${this.tick}></page-settings>` },
     { path: '/login', render: () => html`<page-login .api=${this.api}></page-login>` },
@@ -88,6 +96,7 @@ export class HlApp extends LitElement {
     }
     this.connection = next;
   };
+  private readonly onStreamState = (e: Event) => { this.streamState = (e as CustomEvent<StreamState>).detail; };
   private readonly onThemeChange = () => { this.theme = effectiveTheme(); };
   private readonly onNavigate = () => this.requestUpdate();
 
@@ -97,6 +106,8 @@ export class HlApp extends LitElement {
     this.api.addEventListener('connection', this.onConnection);
     window.addEventListener('hl-theme-change', this.onThemeChange);
     window.addEventListener('popstate', this.onNavigate);
+    this.stream.addEventListener('state', this.onStreamState);
+    this.stream.start();
     this.startPolling();
     void this.loadSession();
   }
@@ -117,6 +128,8 @@ export class HlApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.timer);
+    this.stream.removeEventListener('state', this.onStreamState);
+    this.stream.stop();
     this.api.removeEventListener('connection', this.onConnection);
     window.removeEventListener('hl-theme-change', this.onThemeChange);
     window.removeEventListener('popstate', this.onNavigate);
@@ -129,6 +142,15 @@ export class HlApp extends LitElement {
       // A hidden tab does not poll; it catches up when shown again.
       if (document.visibilityState === 'visible') this.tick++;
     }, loadRefreshSeconds() * 1000);
+  }
+
+  /** "live" while events stream in; otherwise the pages poll, and this says the stream is being retried. */
+  private renderStreamState() {
+    if (this.streamState === 'stopped') return '';
+    const live = this.streamState === 'live';
+    const text = live ? 'live' : this.streamState === 'connecting' ? 'connecting…' : 'reconnecting…';
+    const title = live ? 'Live updates over the stream' : `Live updates unavailable; refreshing every ${loadRefreshSeconds()} s until the stream is back`;
+    return html`<span class="live ${live ? 'live-on' : 'live-off'}" role="status" data-stream=${this.streamState} title=${title}>${text}</span>`;
   }
 
   private toggleTheme(): void {
@@ -147,6 +169,7 @@ export class HlApp extends LitElement {
         <nav aria-label="Main"><ul>
           ${NAV.map(([href, label]) => html`<li><a href=${href} aria-current=${current(href) ? 'page' : 'false'}>${label}</a></li>`)}
         </ul></nav>
+        ${this.renderStreamState()}
         <button @click=${this.toggleTheme} aria-label=${`Switch to ${this.theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme">${this.theme === 'dark' ? '☀' : '☾'}</button>
       </header>
       <main id="main" tabindex="-1" @hl-refresh-changed=${() => this.startPolling()}>${this.router.outlet()}</main>`;

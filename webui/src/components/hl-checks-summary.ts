@@ -7,7 +7,8 @@ import type { ApiClient } from '../api-client.js';
 import { Loader } from '../loader.js';
 import { renderLoad } from '../states.js';
 import { shared } from '../styles.js';
-import { loadChecks } from '../checks-data.js';
+import { loadChecks, patchCheck, type CheckEvent } from '../checks-data.js';
+import { StreamWatch, type LiveStream } from '../live-stream.js';
 import { formatDuration, formatPercent } from '../format.js';
 import './hl-heartbeat.js';
 
@@ -22,10 +23,23 @@ export class HlChecksSummary extends LitElement {
 
   @property({ attribute: false }) api!: ApiClient;
   @property({ type: Number }) tick = 0;
+  /** The live stream; while it is live, results arrive as events and `tick` no longer reloads. */
+  @property({ attribute: false }) stream: LiveStream | undefined;
   private readonly checks = new Loader(this, (signal) => loadChecks(this.api, signal));
+  private lastFullLoadMs = 0;
+  // Every result patches its row at once; the uptime ratios are reloaded in full at most every 10 s.
+  private readonly live = new StreamWatch(this, () => this.stream, () => ['checks'], (data) => {
+    if (this.checks.value) { this.checks.value = patchCheck(this.checks.value, data as CheckEvent); this.requestUpdate(); }
+    if (Date.now() - this.lastFullLoadMs > 10_000) this.reload();
+  }, () => this.reload(), 0);
+
+  private reload(): void {
+    this.lastFullLoadMs = Date.now();
+    void this.checks.run();
+  }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('tick') || changed.has('api')) void this.checks.run();
+    if (changed.has('api') || (changed.has('tick') && !this.stream?.live)) this.reload();
   }
 
   protected override render() {

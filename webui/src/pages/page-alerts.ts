@@ -10,6 +10,7 @@ import { renderLoad } from '../states.js';
 import { shared } from '../styles.js';
 import type { PromAlert, Silence } from '../types.js';
 import '../components/hl-alert-list.js';
+import { StreamWatch, type LiveStream } from '../live-stream.js';
 
 /** The alerts page. */
 @customElement('page-alerts')
@@ -23,10 +24,19 @@ export class PageAlerts extends LitElement {
   @state() private prefill: Record<string, string> | undefined = readPrefill();
   @state() private message = '';
   private readonly alerts = new Loader(this, async (signal) => (await this.api.prom<{ alerts: PromAlert[] }>('alerts', {}, signal)).alerts);
+  /** The live stream; while it is live, alert changes arrive as events and `tick` no longer reloads. */
+  @property({ attribute: false }) stream: LiveStream | undefined;
+  // An alert change (fired, resolved, silenced) reloads both lists, at most once a second.
+  private readonly live = new StreamWatch(this, () => this.stream, () => ['alerts'], () => this.reload(), () => this.reload());
   private readonly silences = new Loader(this, async (signal) => (await this.api.json<{ silences: Silence[] }>('/api/v1/silences', { signal })).silences);
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('tick') || changed.has('api')) { void this.alerts.run(); void this.silences.run(); }
+    if (changed.has('api') || (changed.has('tick') && !this.stream?.live)) this.reload();
+  }
+
+  private reload(): void {
+    void this.alerts.run();
+    void this.silences.run();
   }
 
   private async createSilence(e: Event): Promise<void> {

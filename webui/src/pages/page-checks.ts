@@ -9,7 +9,8 @@ import type { ApiClient } from '../api-client.js';
 import { Loader } from '../loader.js';
 import { renderLoad } from '../states.js';
 import { shared } from '../styles.js';
-import { loadChecks } from '../checks-data.js';
+import { loadChecks, patchCheck, type CheckEvent } from '../checks-data.js';
+import { StreamWatch, type LiveStream } from '../live-stream.js';
 import { formatDuration, formatPercent } from '../format.js';
 import '../components/hl-chart.js';
 import '../components/hl-heartbeat.js';
@@ -26,7 +27,20 @@ export class PageChecks extends LitElement {
   @state() private formOpen = false;
   @state() private formMessage = '';
   @state() private window = { startMs: Date.now() - 6 * 3_600_000, endMs: Date.now() };
+  /** The live stream; while it is live, results arrive as events and `tick` no longer reloads. */
+  @property({ attribute: false }) stream: LiveStream | undefined;
   private readonly checks = new Loader(this, (signal) => loadChecks(this.api, signal));
+  private lastFullLoadMs = 0;
+  // Every result patches its row at once; the uptime ratios are reloaded in full at most every 10 s.
+  private readonly live = new StreamWatch(this, () => this.stream, () => ['checks'], (data) => {
+    if (this.checks.value) { this.checks.value = patchCheck(this.checks.value, data as CheckEvent); this.requestUpdate(); }
+    if (Date.now() - this.lastFullLoadMs > 10_000) this.reload();
+  }, () => this.reload(), 0);
+
+  private reload(): void {
+    this.lastFullLoadMs = Date.now();
+    void this.checks.run();
+  }
   private readonly durationQueries = [{ expr: 'probe_duration_seconds{job="check"}', legend: '{{check}}' }];
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -34,7 +48,7 @@ export class PageChecks extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('tick') || changed.has('api')) void this.checks.run();
+    if (changed.has('api') || (changed.has('tick') && !this.stream?.live)) this.reload();
   }
 
   private async create(e: Event): Promise<void> {
@@ -46,7 +60,7 @@ export class PageChecks extends LitElement {
       await this.api.json('/api/v1/checks', { method: 'POST', body: JSON.stringify(body) });
       this.formMessage = `Check ${body.name} created; its first result appears within one interval.`;
       form.reset();
-      void this.checks.run();
+      this.reload();
     } catch (err) {
       this.formMessage = `Could not create the check: ${(err as Error).message}`;
     }

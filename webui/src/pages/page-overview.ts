@@ -14,6 +14,23 @@ import type { HostHistory } from '../components/hl-host-card.js';
 import '../components/hl-host-card.js';
 import '../components/hl-alert-list.js';
 import '../components/hl-checks-summary.js';
+import { StreamWatch, type LiveStream } from '../live-stream.js';
+
+/**
+ * The card numbers that change with every scrape, watched over the stream as `series:<PromQL>` topics. The
+ * expressions are the ones /api/v1/hosts evaluates, grouped by job and instance so each value finds its card.
+ */
+const LIVE_SERIES: Readonly<Record<string, 'up' | 'cpuUsedPercent' | 'memoryUsedPercent'>> = {
+  'up': 'up',
+  '100 * (1 - avg by (job, instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))': 'cpuUsedPercent',
+  '100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)': 'memoryUsedPercent',
+};
+
+/** One element of a `series:` event. */
+interface SeriesEventData { readonly expr: string; readonly result?: { labels: Record<string, string>; t: number; v: number }[] }
+
+/** While the stream is live, the whole overview is still reloaded every this many ticks (sparklines, disk, network). */
+const LIVE_FULL_RELOAD_TICKS = 4;
 
 type SortKey = 'name' | 'status' | 'cpu' | 'memory' | 'disk';
 
@@ -32,6 +49,8 @@ export class PageOverview extends LitElement {
 
   @property({ attribute: false }) api!: ApiClient;
   @property({ type: Number }) tick = 0;
+  /** The live stream: alerts and the cards' up, CPU and memory update from its events while it is live. */
+  @property({ attribute: false }) stream: LiveStream | undefined;
   /** False for a viewer: edit buttons and forms are not shown. */
   @property({ type: Boolean }) canEdit = false;
   @state() private filter = new URLSearchParams(location.search).get('q') ?? '';
@@ -48,13 +67,36 @@ export class PageOverview extends LitElement {
   };
   private readonly alerts = new Loader(this, async (signal) => (await this.api.prom<{ alerts: PromAlert[] }>('alerts', {}, signal)).alerts);
 
+  private readonly liveAlerts = new StreamWatch(this, () => this.stream, () => ['alerts'], () => void this.alerts.run(), () => this.reloadAll());
+  private readonly liveSeries = new StreamWatch(this, () => this.stream, () => Object.keys(LIVE_SERIES).map((e) => `series:${e}`), (data) => this.patchHosts(data as SeriesEventData), () => undefined);
+
+  /** Writes a streamed value into the cards; a host missing from the result keeps its last known number. */
+  private patchHosts(data: SeriesEventData): void {
+    const field = LIVE_SERIES[data?.expr];
+    const hosts = this.hosts.value;
+    if (!field || !data.result || !hosts) return;
+    const byKey = new Map(data.result.map((s) => [`${s.labels.job}\u0000${s.labels.instance}`, s]));
+    let changed = false;
+    const next = hosts.map((h) => {
+      const s = byKey.get(`${h.job}\u0000${h.instance}`);
+      if (!s || !Number.isFinite(s.v)) return h;
+      changed = true;
+      if (field !== 'up') return { ...h, [field]: s.v };
+      return s.v === 1 ? { ...h, up: true, lastSeenMs: s.t, stateAtMs: s.t } : { ...h, up: false };
+    });
+    if (changed) { this.hosts.value = next; this.requestUpdate(); }
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('tick') || changed.has('api')) {
-      // Hosts and their sparklines first: the browser sends six requests at a time and the server answers
-      // them on one thread, so the rest (alerts; the checks panel) waits until the cards are on screen.
-      const first = [this.hosts.run(), this.history.memory.run(), this.history.cpu.run(), this.history.network.run()];
-      void Promise.allSettled(first.slice(0, 2)).then(() => { void this.alerts.run(); this.cardsShown = true; });
-    }
+    const live = this.stream?.live ?? false;
+    if (changed.has('api') || (changed.has('tick') && (!live || this.tick % LIVE_FULL_RELOAD_TICKS === 0))) this.reloadAll();
+  }
+
+  private reloadAll(): void {
+    // Hosts and their sparklines first: the browser sends six requests at a time and the server answers
+    // them on one thread, so the rest (alerts; the checks panel) waits until the cards are on screen.
+    const first = [this.hosts.run(), this.history.memory.run(), this.history.cpu.run(), this.history.network.run()];
+    void Promise.allSettled(first.slice(0, 2)).then(() => { void this.alerts.run(); this.cardsShown = true; });
   }
 
   /** One sparkline metric for every host over the last hour, by instance. */
@@ -108,7 +150,7 @@ export class PageOverview extends LitElement {
       <section aria-label="Firing alerts">
         ${renderLoad(this.alerts, (alerts) => html`<hl-alert-list ?can-edit=${this.canEdit} .alerts=${alerts.filter((a) => a.state === 'firing')} compact></hl-alert-list>`, { label: 'Loading alerts' })}
       </section>
-      <section aria-label="Checks">${this.cardsShown ? html`<hl-checks-summary .api=${this.api} .tick=${this.tick}></hl-checks-summary>` : html`<div class="panel">${loadingState('Loading checks')}</div>`}</section>
+      <section aria-label="Checks">${this.cardsShown ? html`<hl-checks-summary .api=${this.api} .tick=${this.tick} .stream=${this.stream}></hl-checks-summary>` : html`<div class="panel">${loadingState('Loading checks')}</div>`}</section>
       <section aria-label="Hosts">
         <div class="row tools">
           <label class="visually-hidden" for="filter">Filter hosts</label>

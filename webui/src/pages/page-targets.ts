@@ -9,6 +9,7 @@ import { Loader } from '../loader.js';
 import { renderLoad } from '../states.js';
 import { shared } from '../styles.js';
 import { formatAgo, formatDuration } from '../format.js';
+import { StreamWatch, type LiveStream } from '../live-stream.js';
 
 interface ActiveTarget { labels: Record<string, string>; scrapeUrl?: string; lastError?: string; lastScrape?: string; health?: string }
 interface TargetRow { job: string; instance: string; up: boolean; durationSeconds: number | null; lastScrapeMs: number | null; lastError: string; labels: Record<string, string>; scrapeUrl: string }
@@ -20,10 +21,14 @@ export class PageTargets extends LitElement {
 
   @property({ attribute: false }) api!: ApiClient;
   @property({ type: Number }) tick = 0;
+  /** The live stream; while it is live, scrapes arrive as events and `tick` no longer reloads. */
+  @property({ attribute: false }) stream: LiveStream | undefined;
   private readonly targets = new Loader(this, (signal) => this.load(signal));
+  // Every scrape of every target is an event; the page reloads at most every 2 s however many there are.
+  private readonly live = new StreamWatch(this, () => this.stream, () => ['targets'], () => void this.targets.run(), () => void this.targets.run(), 2000);
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('tick') || changed.has('api')) void this.targets.run();
+    if (changed.has('api') || (changed.has('tick') && !this.stream?.live)) void this.targets.run();
   }
 
   private async load(signal: AbortSignal): Promise<TargetRow[]> {

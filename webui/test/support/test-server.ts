@@ -13,7 +13,7 @@ import { Registry } from 'prom-client';
 import { systemClock, type Clock } from '@hlmon/model';
 import { Engine, MemoryStorage, QueryError, formatPromValue, parseExpr } from '@hlmon/query';
 import type { ApiEngine } from '@hlmon/api';
-import { createApp, prometheusRouter, restRouter, webuiRouter } from '@hlmon/api';
+import { createApp, prometheusRouter, restRouter, webuiRouter, StreamHub, type Authenticator } from '@hlmon/api';
 import { PrometheusQueryError, parseSimpleSelector, startPrometheusEngine, type PrometheusEngine } from './prometheus-engine.js';
 import { pendingEndpointsRouter } from './pending-endpoints.js';
 import type { GeneratedSample } from './host-data.js';
@@ -108,11 +108,17 @@ export async function startTestServer(
     ],
   });
   const server = http.createServer(koa.callback());
+  // The real stream hub, so the UI goes live as it does against the server; nothing publishes here, so the
+  // pages keep the data they loaded. There are no users in this server: every connection is a viewer.
+  const anyone = { principalFromHeaders: async () => ({ kind: 'anonymous', role: 'viewer' }) } as unknown as Authenticator;
+  const stream = new StreamHub({ auth: anyone, engine, clock });
+  stream.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url, storage, engine,
     stop: async () => {
+      await stream.close();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
       await prometheus?.stop();
     },
