@@ -71,6 +71,8 @@ export class HlApp extends LitElement {
    * 'admin' when the server has no authentication (404 on /api/v1/session).
    */
   @state() private userRole: 'viewer' | 'editor' | 'admin' = 'viewer';
+  /** The logged-in user's name; undefined for an anonymous visitor or an unknown session. */
+  @state() private userName: string | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private reconnectedTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -116,6 +118,7 @@ export class HlApp extends LitElement {
     try {
       const session = await this.api.json<Session>('/api/v1/session');
       this.userRole = session.role ?? session.user?.role ?? 'viewer';
+      this.userName = session.kind === 'session' || session.user ? session.user?.username : undefined;
     } catch (err) {
       if (err instanceof HttpError && err.status === 401 && location.pathname !== '/login') {
         location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
@@ -153,6 +156,16 @@ export class HlApp extends LitElement {
     return html`<span class="live ${live ? 'live-on' : 'live-off'}" role="status" data-stream=${this.streamState} title=${title}>${text}</span>`;
   }
 
+  /** Ends the session on the server, then shows the login page. */
+  private async logout(): Promise<void> {
+    try {
+      await this.api.json('/api/v1/session', { method: 'DELETE' });
+    } catch {
+      // 204 has no JSON body, which the client reports as an error; the cookie is gone either way.
+    }
+    location.assign('/login');
+  }
+
   private toggleTheme(): void {
     applyTheme(this.theme === 'dark' ? 'light' : 'dark');
   }
@@ -170,6 +183,7 @@ export class HlApp extends LitElement {
           ${NAV.map(([href, label]) => html`<li><a href=${href} aria-current=${current(href) ? 'page' : 'false'}>${label}</a></li>`)}
         </ul></nav>
         ${this.renderStreamState()}
+        ${this.userName ? html`<button class="logout" @click=${this.logout} title=${`Logged in as ${this.userName}`}>Log out</button>` : ''}
         <button @click=${this.toggleTheme} aria-label=${`Switch to ${this.theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme">${this.theme === 'dark' ? '☀' : '☾'}</button>
       </header>
       <main id="main" tabindex="-1" @hl-refresh-changed=${() => this.startPolling()}>${this.router.outlet()}</main>`;

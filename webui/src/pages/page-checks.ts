@@ -71,7 +71,7 @@ export class PageChecks extends LitElement {
         ${this.canEdit ? html`<button aria-expanded=${this.formOpen} @click=${() => { this.formOpen = !this.formOpen; }}>New check</button>` : ''}</div>
       ${this.formOpen && this.canEdit ? html`<form class="panel" @submit=${this.create} aria-label="New check" style="margin-bottom:1rem">
         <div class="row">
-          <label>Name <input name="name" required pattern="[a-zA-Z0-9_.-]+"></label>
+          <label>Name <input name="name" required pattern="[a-zA-Z0-9_.\\-]+"></label>
           <label>Type <select name="type"><option value="http">HTTP</option><option value="tcp">TCP</option></select></label>
           <label>Target <input name="target" required placeholder="https://nas.lan or nas.lan:22"></label>
           <label>Every <input name="intervalSeconds" type="number" min="5" value="60" style="width:5rem"> s</label>
