@@ -11,6 +11,9 @@ import type { ApiEngine } from '../prometheus/router.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { hostFilesystems, hostInterfaces, listHosts } from './hosts.js';
 import { listContainers } from './containers.js';
+import { firingAlertsByInstance, type HostAlert } from './host-alerts.js';
+import type { HostSummary } from './hosts.js';
+import type { RulesView } from '../v1/sources.js';
 
 /** What the REST router needs. */
 export interface RestApiDeps {
@@ -21,7 +24,12 @@ export interface RestApiDeps {
   readonly offlineWindowMs?: number;
   /** The most a REST request may spend in queries (ms); 30 s by default. */
   readonly queryTimeoutMs?: number;
+  /** The rules manager, for each host's firing alerts; without it every host's `alerts` is empty. */
+  readonly rules?: RulesView;
 }
+
+/** A host entry of the REST API: the summary and its firing alerts. */
+export type HostEntry = HostSummary & { readonly alerts: readonly HostAlert[] };
 
 const MAX_LABEL_VALUE_CHARS = 1024;
 
@@ -34,7 +42,8 @@ export function restRouter(deps: RestApiDeps): Router {
     const filter = labelFilter(ctx, ['job', 'instance']);
     const signal = requestSignal(ctx, deps.queryTimeoutMs);
     const hosts = await listHosts(deps.engine, deps.querier, deps.clock.now(), filter, { offlineWindowMs, signal });
-    ctx.body = { hosts };
+    const alerts = firingAlertsByInstance(deps.rules);
+    ctx.body = { hosts: hosts.map((h): HostEntry => ({ ...h, alerts: alerts.get(h.instance) ?? [] })) };
   });
 
   router.get('/hosts/:instance', async (ctx) => {
@@ -55,7 +64,8 @@ export function restRouter(deps: RestApiDeps): Router {
       hostInterfaces(deps.engine, target, at, signal),
       listContainers(deps.engine, at, target, signal),
     ]);
-    ctx.body = { host, filesystems, interfaces, containers };
+    const alerts = firingAlertsByInstance(deps.rules).get(host.instance) ?? [];
+    ctx.body = { host: { ...host, alerts } satisfies HostEntry, filesystems, interfaces, containers };
   });
 
   router.get('/containers', async (ctx) => {
