@@ -8,6 +8,7 @@
 import type { Clock } from '@hlmon/model';
 import type { MetricWriter } from './metric-writer.js';
 import type { Logger } from './logger.js';
+import type { HostFiles } from './host-files.js';
 
 /** Filesystem roots, like node_exporter's `--path.procfs`, `--path.sysfs` and `--path.rootfs`. */
 export interface HostPaths {
@@ -34,6 +35,8 @@ export interface DockerSettings {
 /** Everything a collector may depend on; given at construction, never taken from module state. */
 export interface CollectorContext {
   readonly paths: HostPaths;
+  /** Reads procfs and sysfs files, keeping descriptors of the kernel's pseudo files open between scrapes. */
+  readonly files: HostFiles;
   readonly clock: Clock;
   readonly logger: Logger;
   /** `process.platform` of the host being read; injectable so the portable collectors can be tested on Linux. */

@@ -7,6 +7,7 @@ import type { CollectorContext, DockerSettings, HostPaths } from './collector.js
 import { allCollectorNames, collectorsFor } from './collectors/index.js';
 import { DEFAULT_DISK_DEVICE_EXCLUDE } from './collectors/diskstats.js';
 import { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE } from './collectors/filesystem.js';
+import { HostFiles } from './host-files.js';
 import { startHttpServer, type ListeningServer } from './http-server.js';
 import { stderrLogger, type Logger } from './logger.js';
 import { MetricWriter, renderOpenMetrics, renderText, type HeaderCache } from './metric-writer.js';
@@ -77,13 +78,16 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
   for (const name of Object.keys(options.collectors ?? {})) {
     if (!known.has(name)) throw new ExporterConfigError(`unknown collector "${name}"; known collectors: ${[...known].sort().join(', ')}`);
   }
+  const paths: HostPaths = {
+    procfs: options.paths?.procfs ?? '/proc',
+    sysfs: options.paths?.sysfs ?? '/sys',
+    rootfs: options.paths?.rootfs ?? '/',
+    udevData: options.paths?.udevData ?? '/run/udev/data',
+  };
+  const files = new HostFiles(paths);
   const ctx: CollectorContext = {
-    paths: {
-      procfs: options.paths?.procfs ?? '/proc',
-      sysfs: options.paths?.sysfs ?? '/sys',
-      rootfs: options.paths?.rootfs ?? '/',
-      udevData: options.paths?.udevData ?? '/run/udev/data',
-    },
+    paths,
+    files,
     clock,
     logger,
     platform,
@@ -116,6 +120,8 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
   const render = async (openMetrics: boolean): Promise<string> => {
     inFlight ??= runner.scrape().finally(() => {
       inFlight = undefined;
+      // Descriptors of files no collector read in this scrape (a removed interface, say) are closed now.
+      files.sweep();
     });
     const collected = await inFlight;
     // Self metrics go into a writer of their own so a shared scrape result is never modified.
@@ -168,6 +174,7 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
     async stop() {
       await Promise.all([...servers].map((s) => s.close()));
       for (const c of collectors) c.collector.close?.();
+      files.close();
     },
   };
 }

@@ -3,56 +3,153 @@
  * read, one readFileSync is a single open/read/close and costs less than the promise machinery of the
  * asynchronous API, which matters because a scrape reads a few hundred of them.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statfsSync } from 'node:fs';
+
+/** statfs magic numbers of the kernel's generated filesystems, whose files may be read again through a kept descriptor. */
+const PROC_SUPER_MAGIC = 0x9fa0;
+const SYSFS_MAGIC = 0x62656572;
+
+/** At most this many descriptors are kept; beyond it files are opened per read as before. */
+const MAX_KEPT_FDS = 512;
+
+/** A descriptor kept open between scrapes, and the sweep in which it was last read. */
+interface KeptFd {
+  readonly fd: number;
+  lastSweep: number;
+}
 
 /**
- * A scratch buffer for reads. It holds no state between calls: every read below is synchronous, so no two
- * reads can interleave, and one buffer saves an allocation per file on a path that reads hundreds of files.
+ * Reads /proc and /sys for the collectors of one exporter.
+ *
+ * Opening a procfs or sysfs path costs more than generating its content: the path walk goes through the
+ * kernel's pseudo filesystems on every component, and open plus close are two of the three syscalls. So a
+ * file under a real procfs or sysfs root is opened once and read again from offset 0 with pread, which
+ * makes the kernel generate it afresh (seq_file and kernfs restart at position 0). Descriptors not read
+ * during a scrape are closed by `sweep`, so interfaces and devices that come and go do not leak them; a
+ * kept descriptor whose file went away fails its read and the path is opened again, reporting the real
+ * error. Roots that are ordinary directories (test fixtures, a copied tree) are read with a fresh open
+ * every time, since their files may be replaced.
  */
-let scratch = Buffer.allocUnsafe(64 * 1024);
+export class HostFiles {
+  /** A scratch buffer for reads: every read is synchronous, so no two can interleave. */
+  private scratch = Buffer.allocUnsafe(64 * 1024);
+  private readonly kept = new Map<string, KeptFd>();
+  private readonly keepablePrefixes: string[];
+  private sweeps = 0;
 
-/**
- * Reads a pseudo file with one open, as few reads as its size needs (one, almost always) and one close.
- * readFileSync adds an fstat and a final empty read per file; on virtualised hosts where each syscall costs
- * tens of microseconds that doubles the cost of a scrape.
- */
-function readSmall(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
+  /** @param roots the procfs and sysfs roots; those that are the kernel's own filesystems get kept descriptors */
+  constructor(roots: { readonly procfs: string; readonly sysfs: string }) {
+    this.keepablePrefixes = [];
+    for (const [root, magic] of [[roots.procfs, PROC_SUPER_MAGIC], [roots.sysfs, SYSFS_MAGIC]] as const) {
+      try {
+        if (statfsSync(root).type === magic) this.keepablePrefixes.push(root.endsWith('/') ? root : root + '/');
+      } catch {
+        // An absent root simply gets no kept descriptors; its collectors report the missing files themselves.
+      }
+    }
+  }
+
+  /** Reads a whole text file; errors name the path and keep the cause. */
+  readText(path: string): string {
+    try {
+      return this.read(path);
+    } catch (err) {
+      throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Reads a file and returns its content trimmed, or undefined when it cannot be read (absent attributes are normal in sysfs). */
+  readOptional(path: string): string | undefined {
+    try {
+      return this.read(path).trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Number of descriptors currently kept open; for tests and the docs. */
+  keptCount(): number {
+    return this.kept.size;
+  }
+
+  /** Closes the descriptors not read since the previous sweep; the exporter calls it after every scrape. */
+  sweep(): void {
+    for (const [path, k] of this.kept) {
+      if (k.lastSweep !== this.sweeps) this.forget(path, k);
+    }
+    this.sweeps++;
+  }
+
+  /** Closes every kept descriptor. The object stays usable; later reads open files again. */
+  close(): void {
+    for (const [path, k] of this.kept) this.forget(path, k);
+  }
+
+  private read(path: string): string {
+    const known = this.kept.get(path);
+    if (known !== undefined) {
+      try {
+        known.lastSweep = this.sweeps;
+        return this.readFd(known.fd, true);
+      } catch {
+        // The file went away (an interface was removed, say): open the path again below, which either finds
+        // a new file of that name or throws the error a fresh open gives.
+        this.forget(path, known);
+      }
+    }
+    const fd = openSync(path, 'r');
+    if (this.kept.size < MAX_KEPT_FDS && this.isKeepable(path)) {
+      try {
+        const text = this.readFd(fd, false);
+        this.kept.set(path, { fd, lastSweep: this.sweeps });
+        return text;
+      } catch (err) {
+        closeSync(fd);
+        throw err;
+      }
+    }
+    try {
+      return this.readFd(fd, false);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private isKeepable(path: string): boolean {
+    for (const prefix of this.keepablePrefixes) if (path.startsWith(prefix)) return true;
+    return false;
+  }
+
+  private forget(path: string, k: KeptFd): void {
+    this.kept.delete(path);
+    try {
+      closeSync(k.fd);
+    } catch {
+      // Closing can only fail for a descriptor that is already gone; nothing is left to release.
+    }
+  }
+
+  /**
+   * Reads a pseudo file with as few reads as its size needs (one, almost always). readFileSync adds an
+   * fstat and a final empty read per file; on virtualised hosts where each syscall costs tens of
+   * microseconds that doubles the cost of a scrape. `fromStart` reads with explicit positions (pread),
+   * for a kept descriptor whose file position is past the end of the previous read.
+   */
+  private readFd(fd: number, fromStart: boolean): string {
     let length = 0;
     for (;;) {
-      if (length === scratch.length) {
-        const bigger = Buffer.allocUnsafe(scratch.length * 2);
-        scratch.copy(bigger, 0, 0, length);
-        scratch = bigger;
+      if (length === this.scratch.length) {
+        const bigger = Buffer.allocUnsafe(this.scratch.length * 2);
+        this.scratch.copy(bigger, 0, 0, length);
+        this.scratch = bigger;
       }
-      const n = readSync(fd, scratch, length, scratch.length - length, null);
+      const n = readSync(fd, this.scratch, length, this.scratch.length - length, fromStart ? length : null);
       length += n;
       // A short read is the end: sysfs attributes come whole, and procfs seq files fill the whole buffer
       // they are given before returning. Only a full buffer means there may be more.
-      if (n === 0 || length < scratch.length) break;
+      if (n === 0 || length < this.scratch.length) break;
     }
-    return scratch.toString('latin1', 0, length);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads a whole text file; errors name the path and keep the cause. */
-export function readText(path: string): string {
-  try {
-    return readSmall(path);
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-  }
-}
-
-/** Reads a file and returns its content trimmed, or undefined when it cannot be read (absent attributes are normal in sysfs). */
-export function readOptional(path: string): string | undefined {
-  try {
-    return readSmall(path).trim();
-  } catch {
-    return undefined;
+    return this.scratch.toString('latin1', 0, length);
   }
 }
 

@@ -7,5 +7,6 @@ export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE, wantsOpenMetrics, type Lis
 export { MetricWriter, renderText, renderOpenMetrics, formatValue, type MetricFamily, type MetricType, type Sample, type LabelPairs } from './metric-writer.js';
 export { parseTextFormat, TextParseError } from './text-parser.js';
 export { MemoryLogger, stderrLogger, type Logger, type LogLevel } from './logger.js';
+export { HostFiles } from './host-files.js';
 export { CollectorError, type Collector, type CollectorContext, type CollectorDefinition, type HostPaths, type DockerSettings } from './collector.js';
 export { collectorsFor, allCollectorNames } from './collectors/index.js';

@@ -1,6 +1,5 @@
 /** The arp collector: ARP table entries per device from /proc/net/arp. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { readText } from '../host-files.js';
 
 /** The arp collector definition. */
 export const arpCollector: CollectorDefinition = {
@@ -12,7 +11,7 @@ export const arpCollector: CollectorDefinition = {
     return {
       collect(out) {
         const counts = new Map<string, number>();
-        const lines = readText(path).split('\n');
+        const lines = ctx.files.readText(path).split('\n');
         // The first line is the column header; the device is the last column.
         for (let i = 1; i < lines.length; i++) {
           const f = lines[i]!.trim().split(/\s+/);

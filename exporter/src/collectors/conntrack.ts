@@ -1,6 +1,6 @@
 /** The conntrack collector: netfilter connection tracking table size and statistics. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { parseNumber, readOptional, readText } from '../host-files.js';
+import { parseNumber } from '../host-files.js';
 
 const STATS: ReadonlyArray<[string, string]> = [
   ['found', 'Number of searched entries which were successful.'],
@@ -25,9 +25,9 @@ export const conntrackCollector: CollectorDefinition = {
     return {
       collect(out) {
         // Without the nf_conntrack module the files are absent; node_exporter reports that as a failure too.
-        out.gauge('node_nf_conntrack_entries', 'Number of currently allocated flow entries for connection tracking.', parseNumber(readText(countPath).trim(), countPath));
-        out.gauge('node_nf_conntrack_entries_limit', 'Maximum size of connection tracking table.', parseNumber(readText(maxPath).trim(), maxPath));
-        const stat = readOptional(statPath);
+        out.gauge('node_nf_conntrack_entries', 'Number of currently allocated flow entries for connection tracking.', parseNumber(ctx.files.readText(countPath).trim(), countPath));
+        out.gauge('node_nf_conntrack_entries_limit', 'Maximum size of connection tracking table.', parseNumber(ctx.files.readText(maxPath).trim(), maxPath));
+        const stat = ctx.files.readOptional(statPath);
         if (stat === undefined) return;
         const lines = stat.split('\n');
         const header = lines[0]!.trim().split(/\s+/);

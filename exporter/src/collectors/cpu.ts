@@ -1,7 +1,7 @@
 /** The cpu collector: per-CPU time per mode from /proc/stat, as node_exporter's `cpu` collector. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import type { MetricWriter } from '../metric-writer.js';
-import { parseNumber, readText } from '../host-files.js';
+import { parseNumber } from '../host-files.js';
 
 /** USER_HZ: /proc/stat counts in 1/100 s on every Linux architecture node_exporter supports. */
 const USER_HZ = 100;
@@ -33,6 +33,6 @@ export const cpuCollector: CollectorDefinition = {
   description: 'CPU time per CPU and mode from /proc/stat.',
   create(ctx: CollectorContext): Collector {
     const path = `${ctx.paths.procfs}/stat`;
-    return { collect: (out) => writeCpuStat(readText(path), out, path) };
+    return { collect: (out) => writeCpuStat(ctx.files.readText(path), out, path) };
   },
 };

@@ -1,6 +1,6 @@
 /** The cpufreq collector: CPU frequencies from /sys/devices/system/cpu/cpu<N>/cpufreq. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { listDir, readOptional } from '../host-files.js';
+import { listDir } from '../host-files.js';
 
 const KHZ = 1000;
 
@@ -27,7 +27,7 @@ export const cpufreqCollector: CollectorDefinition = {
         for (const dir of cpus) {
           const cpu = dir.slice(3);
           for (const [file, name, help] of gauges) {
-            const text = readOptional(`${base}/${dir}/cpufreq/${file}`);
+            const text = ctx.files.readOptional(`${base}/${dir}/cpufreq/${file}`);
             if (text !== undefined && text !== '' && !Number.isNaN(Number(text))) out.gauge(name, help, Number(text) * KHZ, { cpu });
           }
         }

@@ -1,7 +1,6 @@
 /** The diskstats collector: block device I/O counters from /proc/diskstats. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import type { MetricWriter } from '../metric-writer.js';
-import { readOptional, readText } from '../host-files.js';
 
 /** node_exporter 1.5's default `--collector.diskstats.device-exclude`: partitions, ram and loop devices. */
 export const DEFAULT_DISK_DEVICE_EXCLUDE = /^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;
@@ -62,7 +61,7 @@ export const diskstatsCollector: CollectorDefinition = {
       let facts = udevCache.get(key);
       if (facts === undefined) {
         const props = new Map<string, string>();
-        for (const l of (readOptional(`${ctx.paths.udevData}/b${key}`) ?? '').split('\n')) {
+        for (const l of (ctx.files.readOptional(`${ctx.paths.udevData}/b${key}`) ?? '').split('\n')) {
           if (l.startsWith('E:')) {
             const eq = l.indexOf('=');
             props.set(l.slice(2, eq), l.slice(eq + 1));
@@ -79,6 +78,6 @@ export const diskstatsCollector: CollectorDefinition = {
       }
       return facts;
     };
-    return { collect: (out) => writeDiskstats(readText(path), out, ctx.diskstatsDeviceExclude, info) };
+    return { collect: (out) => writeDiskstats(ctx.files.readText(path), out, ctx.diskstatsDeviceExclude, info) };
   },
 };

@@ -1,6 +1,6 @@
 /** The entropy collector: available entropy and pool size from /proc/sys/kernel/random. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { parseNumber, readOptional, readText } from '../host-files.js';
+import { parseNumber } from '../host-files.js';
 
 /** The entropy collector definition. */
 export const entropyCollector: CollectorDefinition = {
@@ -14,8 +14,8 @@ export const entropyCollector: CollectorDefinition = {
     let pool: string | undefined;
     return {
       collect(out) {
-        out.gauge('node_entropy_available_bits', 'Bits of available entropy.', parseNumber(readText(available).trim(), available));
-        pool ??= readOptional(poolsize);
+        out.gauge('node_entropy_available_bits', 'Bits of available entropy.', parseNumber(ctx.files.readText(available).trim(), available));
+        pool ??= ctx.files.readOptional(poolsize);
         if (pool !== undefined) out.gauge('node_entropy_pool_size_bits', 'Bits of entropy pool.', parseNumber(pool, poolsize));
       },
     };

@@ -1,6 +1,6 @@
 /** The filefd collector: allocated and maximum file handles from /proc/sys/fs/file-nr. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { parseNumber, readText } from '../host-files.js';
+import { parseNumber } from '../host-files.js';
 
 /** The filefd collector definition. */
 export const filefdCollector: CollectorDefinition = {
@@ -11,7 +11,7 @@ export const filefdCollector: CollectorDefinition = {
     const path = `${ctx.paths.procfs}/sys/fs/file-nr`;
     return {
       collect(out) {
-        const f = readText(path).trim().split(/\s+/);
+        const f = ctx.files.readText(path).trim().split(/\s+/);
         out.gauge('node_filefd_allocated', 'File descriptor statistics: allocated.', parseNumber(f[0] ?? '', path));
         out.gauge('node_filefd_maximum', 'File descriptor statistics: maximum.', parseNumber(f[2] ?? '', path));
       },

@@ -2,7 +2,6 @@
 import { statfsSync, type StatsFs } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { readText } from '../host-files.js';
 
 /** node_exporter 1.5's default `--collector.filesystem.mount-points-exclude`. */
 export const DEFAULT_MOUNT_POINTS_EXCLUDE = /^\/(dev|proc|run\/credentials\/.+|sys|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
@@ -60,9 +59,9 @@ export const filesystemCollector: CollectorDefinition = {
         // PID 1's mount table is the host's even when the exporter runs in its own mount namespace.
         let text: string;
         try {
-          text = readText(`${ctx.paths.procfs}/1/mounts`);
+          text = ctx.files.readText(`${ctx.paths.procfs}/1/mounts`);
         } catch {
-          text = readText(`${ctx.paths.procfs}/mounts`);
+          text = ctx.files.readText(`${ctx.paths.procfs}/mounts`);
         }
         const seen = new Set<string>();
         // With --path.rootfs, a mount table read from inside a container lists the host's mounts under the

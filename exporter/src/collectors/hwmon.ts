@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import type { MetricWriter } from '../metric-writer.js';
-import { listDir, readOptional } from '../host-files.js';
+import { listDir, type HostFiles } from '../host-files.js';
 
 /** node_exporter's cleanMetricName: lower case, anything but [a-z0-9:_] becomes "_", trimmed of "_". */
 function clean(s: string): string {
@@ -10,7 +10,7 @@ function clean(s: string): string {
 }
 
 /** The chip label node_exporter derives from the hwmon device's sysfs path, e.g. "platform_coretemp_0". */
-export function hwmonChipName(dir: string): string {
+export function hwmonChipName(files: HostFiles, dir: string): string {
   try {
     const real = realpathSync(`${dir}/device`);
     const parts = real.split('/');
@@ -21,7 +21,7 @@ export function hwmonChipName(dir: string): string {
   } catch {
     // No device link (virtual chips): fall back to the name file, as node_exporter does.
   }
-  const name = readOptional(`${dir}/name`);
+  const name = files.readOptional(`${dir}/name`);
   if (name) return clean(name);
   return clean(dir.split('/').pop() ?? 'hwmon');
 }
@@ -41,8 +41,8 @@ const SENSORS: Record<string, Record<string, [string, string, number]>> = {
   },
 };
 
-function collectChip(dir: string, chip: string, out: MetricWriter): void {
-  const chipName = readOptional(`${dir}/name`);
+function collectChip(files: HostFiles, dir: string, chip: string, out: MetricWriter): void {
+  const chipName = files.readOptional(`${dir}/name`);
   if (chipName) out.gauge('node_hwmon_chip_names', 'Annotation metric for human-readable chip names', 1, { chip, chip_name: chipName });
   for (const file of listDir(dir)) {
     const m = /^(temp|fan)(\d+)_([a-z_]+)$/.exec(file);
@@ -50,13 +50,13 @@ function collectChip(dir: string, chip: string, out: MetricWriter): void {
     const [, kind, index, attr] = m as unknown as [string, string, string, string];
     const sensor = `${kind}${index}`;
     if (attr === 'label') {
-      const label = readOptional(`${dir}/${file}`);
+      const label = files.readOptional(`${dir}/${file}`);
       if (label) out.gauge('node_hwmon_sensor_label', 'Label for given chip and sensor', 1, { chip, label, sensor });
       continue;
     }
     const spec = SENSORS[kind]?.[attr];
     if (spec === undefined) continue;
-    const text = readOptional(`${dir}/${file}`);
+    const text = files.readOptional(`${dir}/${file}`);
     if (text === undefined || text === '' || Number.isNaN(Number(text))) continue;
     out.gauge(spec[0], spec[1], Number(text) * spec[2], { chip, sensor });
   }
@@ -77,12 +77,12 @@ export const hwmonCollector: CollectorDefinition = {
           const dir = `${base}/${entry}`;
           let chip = chipNames.get(dir);
           if (chip === undefined) {
-            chip = hwmonChipName(dir);
+            chip = hwmonChipName(ctx.files, dir);
             chipNames.set(dir, chip);
           }
-          collectChip(dir, chip, out);
+          collectChip(ctx.files, dir, chip, out);
           // Older drivers put the sensor files one level down, in device/.
-          if (listDir(`${dir}/device`).some((f) => /^(temp|fan)\d+_input$/.test(f))) collectChip(`${dir}/device`, chip, out);
+          if (listDir(`${dir}/device`).some((f) => /^(temp|fan)\d+_input$/.test(f))) collectChip(ctx.files, `${dir}/device`, chip, out);
         }
       },
     };

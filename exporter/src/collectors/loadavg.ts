@@ -1,7 +1,7 @@
 /** The loadavg collector: node_load1, node_load5, node_load15. */
 import { loadavg } from 'node:os';
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { parseNumber, readText } from '../host-files.js';
+import { parseNumber } from '../host-files.js';
 
 /** The loadavg collector definition. */
 export const loadavgCollector: CollectorDefinition = {
@@ -14,7 +14,7 @@ export const loadavgCollector: CollectorDefinition = {
       collect(out) {
         let values: number[];
         if (ctx.platform === 'linux') {
-          const fields = readText(path).trim().split(/\s+/);
+          const fields = ctx.files.readText(path).trim().split(/\s+/);
           values = [0, 1, 2].map((i) => parseNumber(fields[i] ?? '', path));
         } else {
           values = loadavg();

@@ -1,7 +1,7 @@
 /** The meminfo collector: every /proc/meminfo field as node_memory_<Field>[_bytes]. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import type { MetricWriter } from '../metric-writer.js';
-import { parseNumber, readText } from '../host-files.js';
+import { parseNumber } from '../host-files.js';
 
 /**
  * Writes node_exporter's meminfo families from the text of /proc/meminfo: fields in kB become
@@ -34,6 +34,6 @@ export const meminfoCollector: CollectorDefinition = {
     const path = `${ctx.paths.procfs}/meminfo`;
     // Metric names and help texts per field are built once; the field set is fixed by the kernel.
     const names = new Map<string, [string, string]>();
-    return { collect: (out) => writeMeminfo(readText(path), out, path, names) };
+    return { collect: (out) => writeMeminfo(ctx.files.readText(path), out, path, names) };
   },
 };

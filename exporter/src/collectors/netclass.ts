@@ -1,6 +1,6 @@
 /** The netclass collector: interface properties from /sys/class/net/<iface>. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { listDir, readOptional } from '../host-files.js';
+import { listDir } from '../host-files.js';
 
 /** sysfs attribute, metric suffix, type, and scale; the order and names are node_exporter 1.5's. */
 const PROPERTIES: ReadonlyArray<[string, string, 'gauge' | 'counter', number]> = [
@@ -71,12 +71,12 @@ export const netclassCollector: CollectorDefinition = {
           // dropped for interfaces that disappear, so a re-created one is read afresh after one absent scrape.
           const cache: Cache = statics.get(device) ?? new Map();
           seen.set(device, cache);
-          const operstate = readOptional(`${dir}/operstate`) ?? '';
-          const flags = Number(readOptional(`${dir}/flags`) ?? 'NaN');
+          const operstate = ctx.files.readOptional(`${dir}/operstate`) ?? '';
+          const flags = Number(ctx.files.readOptional(`${dir}/flags`) ?? 'NaN');
           const running = Number.isNaN(flags) || (flags & IFF_UP) !== 0;
           // The carrier counters are read first: speed and duplex are only re-read when they moved.
-          const carrierUpText = readOptional(`${dir}/carrier_up_count`);
-          const carrierDownText = readOptional(`${dir}/carrier_down_count`);
+          const carrierUpText = ctx.files.readOptional(`${dir}/carrier_up_count`);
+          const carrierDownText = ctx.files.readOptional(`${dir}/carrier_down_count`);
           const linkEpoch = `${flags} ${carrierUpText} ${carrierDownText}`;
           // Without the counters (kernels before 4.16) a renegotiation cannot be seen, so speed is always read.
           const linkChanged = carrierUpText === undefined || cache.get('\0link')?.value !== linkEpoch;
@@ -87,10 +87,10 @@ export const netclassCollector: CollectorDefinition = {
             if (file === 'flags') return undefined; // Written above.
             const isStatic = STATIC_ATTRIBUTES.has(file);
             const isLink = LINK_ATTRIBUTES.has(file);
-            if (!isStatic && !isLink && !ADMIN_ATTRIBUTES.has(file)) return readOptional(`${dir}/${file}`);
+            if (!isStatic && !isLink && !ADMIN_ATTRIBUTES.has(file)) return ctx.files.readOptional(`${dir}/${file}`);
             const cached = cache.get(file);
             if (cached !== undefined && (isStatic || (isLink ? !linkChanged : nowMs - cached.readAtMs < ADMIN_REFRESH_MS))) return cached.value;
-            const value = readOptional(`${dir}/${file}`);
+            const value = ctx.files.readOptional(`${dir}/${file}`);
             cache.set(file, { value, readAtMs: nowMs });
             return value;
           };
@@ -123,7 +123,7 @@ export const netclassCollector: CollectorDefinition = {
           if (carrierUp !== undefined && carrierDown !== undefined) {
             out.counter('node_network_carrier_changes_total', 'Network device property: carrier_changes_total', carrierUp + carrierDown, labels);
           } else {
-            const changes = readOptional(`${dir}/carrier_changes`);
+            const changes = ctx.files.readOptional(`${dir}/carrier_changes`);
             if (changes) out.counter('node_network_carrier_changes_total', 'Network device property: carrier_changes_total', Number(changes), labels);
           }
         }

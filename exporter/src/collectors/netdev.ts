@@ -1,7 +1,6 @@
 /** The netdev collector: per-interface receive and transmit counters from /proc/net/dev. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import type { MetricWriter } from '../metric-writer.js';
-import { readText } from '../host-files.js';
 
 const RECEIVE = ['bytes', 'packets', 'errs', 'drop', 'fifo', 'frame', 'compressed', 'multicast'];
 const TRANSMIT = ['bytes', 'packets', 'errs', 'drop', 'fifo', 'colls', 'carrier', 'compressed'];
@@ -35,6 +34,6 @@ export const netdevCollector: CollectorDefinition = {
   description: 'Network interface traffic counters from /proc/net/dev.',
   create(ctx: CollectorContext): Collector {
     const path = `${ctx.paths.procfs}/net/dev`;
-    return { collect: (out) => writeNetdev(readText(path), out, ctx.netDeviceExclude, path) };
+    return { collect: (out) => writeNetdev(ctx.files.readText(path), out, ctx.netDeviceExclude, path) };
   },
 };

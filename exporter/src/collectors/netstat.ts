@@ -1,7 +1,6 @@
 /** The netstat collector: selected protocol counters from /proc/net/netstat, /proc/net/snmp and snmp6. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import type { MetricWriter } from '../metric-writer.js';
-import { readOptional, readText } from '../host-files.js';
 
 /** node_exporter 1.5's default `--collector.netstat.fields`. */
 export const DEFAULT_NETSTAT_FIELDS = /^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$/;
@@ -73,9 +72,9 @@ export const netstatCollector: CollectorDefinition = {
     const columns: NetstatColumns = new Map();
     return {
       collect(out) {
-        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/netstat`), out, columns);
-        writeNetstatPairs(readText(`${ctx.paths.procfs}/net/snmp`), out, columns);
-        const v6 = readOptional(`${ctx.paths.procfs}/net/snmp6`);
+        writeNetstatPairs(ctx.files.readText(`${ctx.paths.procfs}/net/netstat`), out, columns);
+        writeNetstatPairs(ctx.files.readText(`${ctx.paths.procfs}/net/snmp`), out, columns);
+        const v6 = ctx.files.readOptional(`${ctx.paths.procfs}/net/snmp6`);
         if (v6 !== undefined) writeSnmp6(v6, out, cache);
       },
     };

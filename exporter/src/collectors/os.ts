@@ -1,7 +1,6 @@
 /** The os collector: node_os_info and node_os_version from os-release(5). */
 import { statSync } from 'node:fs';
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { readText } from '../host-files.js';
 
 /** Parses os-release(5) text: KEY=value lines, values optionally quoted. */
 export function parseOsRelease(text: string): Map<string, string> {
@@ -47,7 +46,7 @@ export const osCollector: CollectorDefinition = {
         }
         if (path === undefined) throw new Error(`no os-release file found at ${candidates.join(' or ')}`);
         if (cached === undefined || cached.path !== path || cached.mtimeMs !== mtimeMs) {
-          cached = { path, mtimeMs, fields: parseOsRelease(readText(path)) };
+          cached = { path, mtimeMs, fields: parseOsRelease(ctx.files.readText(path)) };
         }
         const f = cached.fields;
         const labels: Record<string, string> = {};

@@ -1,6 +1,5 @@
 /** The pressure collector: Linux pressure stall information (PSI) from /proc/pressure. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { readText } from '../host-files.js';
 
 /** Returns the `total=` value in microseconds of the "some" or "full" line, or undefined when absent. */
 export function psiTotalMicros(text: string, kind: 'some' | 'full', where: string): number | undefined {
@@ -27,7 +26,7 @@ export const pressureCollector: CollectorDefinition = {
       collect(out) {
         for (const [resource, waitingHelp, stalled, stalledHelp] of RESOURCES) {
           const path = `${ctx.paths.procfs}/pressure/${resource}`;
-          const text = readText(path);
+          const text = ctx.files.readText(path);
           const some = psiTotalMicros(text, 'some', path);
           if (some !== undefined) out.counter(`node_pressure_${resource}_waiting_seconds_total`, waitingHelp, some / 1e6);
           // node_exporter 1.5 reports "full" for io and memory only (cpu "full" is always 0 at system level).

@@ -1,7 +1,6 @@
 /** The sockstat collector: socket counts per protocol from /proc/net/sockstat and sockstat6. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
 import type { MetricWriter } from '../metric-writer.js';
-import { readOptional, readText } from '../host-files.js';
 
 /** The kernel's page size, in which sockstat reports `mem`; 4 KiB on every platform node_exporter's users run. */
 const PAGE_BYTES = 4096;
@@ -34,9 +33,9 @@ export const sockstatCollector: CollectorDefinition = {
   create(ctx: CollectorContext): Collector {
     return {
       collect(out) {
-        writeSockstat(readText(`${ctx.paths.procfs}/net/sockstat`), out);
+        writeSockstat(ctx.files.readText(`${ctx.paths.procfs}/net/sockstat`), out);
         // Hosts with IPv6 disabled have no sockstat6; node_exporter skips it too.
-        const v6 = readOptional(`${ctx.paths.procfs}/net/sockstat6`);
+        const v6 = ctx.files.readOptional(`${ctx.paths.procfs}/net/sockstat6`);
         if (v6 !== undefined) writeSockstat(v6, out);
       },
     };

@@ -1,6 +1,5 @@
 /** The softnet collector: per-CPU packet processing statistics from /proc/net/softnet_stat. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { readText } from '../host-files.js';
 
 /** The softnet collector definition. */
 export const softnetCollector: CollectorDefinition = {
@@ -11,7 +10,7 @@ export const softnetCollector: CollectorDefinition = {
     const path = `${ctx.paths.procfs}/net/softnet_stat`;
     return {
       collect(out) {
-        const lines = readText(path).split('\n');
+        const lines = ctx.files.readText(path).split('\n');
         for (let i = 0; i < lines.length; i++) {
           const f = lines[i]!.trim().split(/\s+/);
           if (f.length < 3) continue;

@@ -1,6 +1,6 @@
 /** The stat collector: boot time, context switches, forks, interrupts and process counts from /proc/stat. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { parseNumber, readText } from '../host-files.js';
+import { parseNumber } from '../host-files.js';
 
 /** The stat collector definition. */
 export const statCollector: CollectorDefinition = {
@@ -11,7 +11,7 @@ export const statCollector: CollectorDefinition = {
     const path = `${ctx.paths.procfs}/stat`;
     return {
       collect(out) {
-        for (const line of readText(path).split('\n')) {
+        for (const line of ctx.files.readText(path).split('\n')) {
           const space = line.indexOf(' ');
           const key = line.slice(0, space);
           // Only the first number is wanted; the intr line has hundreds more, so no split of the whole line.

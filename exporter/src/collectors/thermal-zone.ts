@@ -1,6 +1,6 @@
 /** The thermal_zone collector: thermal zone temperatures and cooling device states from /sys/class/thermal. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { listDir, readOptional } from '../host-files.js';
+import { listDir } from '../host-files.js';
 
 /** The thermal_zone collector definition. */
 export const thermalZoneCollector: CollectorDefinition = {
@@ -15,8 +15,8 @@ export const thermalZoneCollector: CollectorDefinition = {
           const dir = `${base}/${entry}`;
           let m = /^thermal_zone(\d+)$/.exec(entry);
           if (m !== null) {
-            const temp = readOptional(`${dir}/temp`);
-            const type = readOptional(`${dir}/type`) ?? '';
+            const temp = ctx.files.readOptional(`${dir}/temp`);
+            const type = ctx.files.readOptional(`${dir}/type`) ?? '';
             if (temp !== undefined && temp !== '' && !Number.isNaN(Number(temp))) {
               out.gauge('node_thermal_zone_temp', 'Zone temperature in Celsius', Number(temp) / 1000, { type, zone: m[1]! });
             }
@@ -24,9 +24,9 @@ export const thermalZoneCollector: CollectorDefinition = {
           }
           m = /^cooling_device(\d+)$/.exec(entry);
           if (m !== null) {
-            const type = readOptional(`${dir}/type`) ?? '';
-            const cur = readOptional(`${dir}/cur_state`);
-            const max = readOptional(`${dir}/max_state`);
+            const type = ctx.files.readOptional(`${dir}/type`) ?? '';
+            const cur = ctx.files.readOptional(`${dir}/cur_state`);
+            const max = ctx.files.readOptional(`${dir}/max_state`);
             if (cur !== undefined && cur !== '') out.gauge('node_cooling_device_cur_state', 'Current throttle state of the cooling device', Number(cur), { name: m[1]!, type });
             if (max !== undefined && max !== '') out.gauge('node_cooling_device_max_state', 'Maximum throttle state of the cooling device', Number(max), { name: m[1]!, type });
           }

@@ -1,6 +1,6 @@
 /** The time collector: current time, time zone offset and clock sources. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { listDir, readOptional } from '../host-files.js';
+import { listDir } from '../host-files.js';
 import { loadZoneRule, zoneAbbreviation } from '../time-zone.js';
 
 /** The time collector definition. */
@@ -24,13 +24,13 @@ export const timeCollector: CollectorDefinition = {
         devices ??= listDir(base).filter((d) => /^clocksource\d+$/.test(d)).map((dir) => ({
           dir,
           device: dir.slice('clocksource'.length),
-          available: (readOptional(`${base}/${dir}/available_clocksource`) ?? '').split(/\s+/).filter(Boolean),
+          available: (ctx.files.readOptional(`${base}/${dir}/available_clocksource`) ?? '').split(/\s+/).filter(Boolean),
         }));
         for (const { dir, device, available } of devices) {
           for (const clocksource of available) {
             out.gauge('node_time_clocksource_available_info', "Available clocksources read from '/sys/devices/system/clocksource'.", 1, { clocksource, device });
           }
-          const current = readOptional(`${base}/${dir}/current_clocksource`);
+          const current = ctx.files.readOptional(`${base}/${dir}/current_clocksource`);
           if (current) out.gauge('node_time_clocksource_current_info', "Current clocksource read from '/sys/devices/system/clocksource'.", 1, { clocksource: current, device });
         }
       },

@@ -1,7 +1,6 @@
 /** The uname collector: node_uname_info, labelled with what uname(2) returns. */
 import { hostname, machine, release, type, version } from 'node:os';
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { readOptional } from '../host-files.js';
 
 /** The uname collector definition. */
 export const unameCollector: CollectorDefinition = {
@@ -11,7 +10,7 @@ export const unameCollector: CollectorDefinition = {
   create(ctx: CollectorContext): Collector {
     // Only the host name can change while running; the rest is read once.
     const fixed = {
-      domainname: readOptional(`${ctx.paths.procfs}/sys/kernel/domainname`) ?? '(none)',
+      domainname: ctx.files.readOptional(`${ctx.paths.procfs}/sys/kernel/domainname`) ?? '(none)',
       machine: machine(),
       release: release(),
       sysname: type(),

@@ -1,6 +1,5 @@
 /** The vmstat collector: selected /proc/vmstat counters, as node_exporter's default field filter. */
 import type { Collector, CollectorContext, CollectorDefinition } from '../collector.js';
-import { readText } from '../host-files.js';
 
 /** node_exporter 1.5's default `--collector.vmstat.fields`. */
 export const DEFAULT_VMSTAT_FIELDS = /^(oom_kill|pgpg|pswp|pg.*fault).*/;
@@ -18,7 +17,7 @@ export const vmstatCollector: CollectorDefinition = {
     const names = new Map<string, [string, string]>();
     return {
       collect(out) {
-        const text = readText(path);
+        const text = ctx.files.readText(path);
         wanted.lastIndex = 0;
         for (let m = wanted.exec(text); m !== null; m = wanted.exec(text)) {
           const field = m[1]!;
