@@ -23,6 +23,17 @@ export interface HostSummary {
   readonly rootDiskUsedPercent: number | null;
   readonly networkReceiveBytesPerSecond: number | null;
   readonly networkTransmitBytesPerSecond: number | null;
+  /** The host's firing alerts (alerts whose `instance` label is this host); absent from older servers. */
+  readonly alerts?: readonly HostAlert[];
+}
+
+/** A firing alert on a host entry of /api/v1/hosts. */
+export interface HostAlert {
+  readonly alertname: string;
+  readonly severity: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly activeAtMs: number;
 }
 
 /** GET /api/v1/hosts/:instance. */

@@ -47,6 +47,7 @@ export class HlApp extends LitElement {
     .banner { padding: .5rem 1rem; text-align: center; font-weight: 600; }
     .banner.offline { background: var(--hl-bad); color: #fff; }
     .banner.online { background: var(--hl-ok); color: #fff; }
+    .tools { display: flex; align-items: center; gap: .5rem; }
     .live { font-size: .8rem; white-space: nowrap; color: var(--hl-muted); }
     .live::before { content: '●'; margin-right: .25rem; }
     .live.live-on::before { color: var(--hl-ok); }
@@ -54,7 +55,7 @@ export class HlApp extends LitElement {
     @media (max-width: 700px) {
       header.top { flex-wrap: wrap; gap: .4rem; padding: .4rem .6rem; }
       nav { order: 3; flex-basis: 100%; }
-      header.top > button { margin-left: auto; }
+      header.top > .tools { margin-left: auto; }
       main { padding: .6rem; }
     }
   `];
@@ -182,9 +183,11 @@ export class HlApp extends LitElement {
         <nav aria-label="Main"><ul>
           ${NAV.map(([href, label]) => html`<li><a href=${href} aria-current=${current(href) ? 'page' : 'false'}>${label}</a></li>`)}
         </ul></nav>
-        ${this.renderStreamState()}
-        ${this.userName ? html`<button class="logout" @click=${this.logout} title=${`Logged in as ${this.userName}`}>Log out</button>` : ''}
-        <button @click=${this.toggleTheme} aria-label=${`Switch to ${this.theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme">${this.theme === 'dark' ? '☀' : '☾'}</button>
+        <div class="tools">
+          ${this.renderStreamState()}
+          ${this.userName ? html`<button class="logout" @click=${this.logout} title=${`Logged in as ${this.userName}`}>Log out</button>` : ''}
+          <button @click=${this.toggleTheme} aria-label=${`Switch to ${this.theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme">${this.theme === 'dark' ? '☀' : '☾'}</button>
+        </div>
       </header>
       <main id="main" tabindex="-1" @hl-refresh-changed=${() => this.startPolling()}>${this.router.outlet()}</main>`;
   }

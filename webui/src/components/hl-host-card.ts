@@ -43,9 +43,10 @@ export class HlHostCard extends LitElement {
   protected override render() {
     const h = this.host;
     const name = h.hostname ?? h.instance;
-    const status = h.up ? html`<span class="badge ok">up</span>` : html`<span class="badge bad">down</span>`;
-    return html`<a class="card panel" href=${`/hosts/${encodeURIComponent(h.instance)}`} aria-label=${`${name}, ${h.up ? 'up' : 'down'}`}>
-      <div class="title"><strong>${name}</strong>${status}</div>
+    const firing = h.alerts ?? [];
+    const status = html`${firing.length > 0 ? html`<span class="badge bad" title=${firing.map((a) => a.alertname).join(', ')}>${firing.length} ${firing.length === 1 ? 'alert' : 'alerts'}</span> ` : ''}${h.up ? html`<span class="badge ok">up</span>` : html`<span class="badge bad">down</span>`}`;
+    return html`<a class="card panel" href=${`/hosts/${encodeURIComponent(h.instance)}`} aria-label=${`${name}, ${h.up ? 'up' : 'down'}${firing.length > 0 ? `, ${firing.length} firing` : ''}`}>
+      <div class="title"><strong>${name}</strong><span>${status}</span></div>
       <div class="meta">${h.instance} · ${h.os ?? 'unknown OS'} · ${h.up ? `up ${formatDuration(h.uptimeSeconds)}` : `last seen ${formatAgo(h.lastSeenMs)}`}</div>
       <dl>
         <dt>CPU</dt><dd><hl-sparkline .values=${this.history.cpu ?? []} .max=${100} label="CPU history"></hl-sparkline></dd><dd>${formatPercent(h.cpuUsedPercent)}</dd>
