@@ -203,7 +203,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       rules: async () => prometheusRules(ruleManager),
       alerts: async () => prometheusAlerts(ruleManager),
     });
-    const rest = restRouter({ engine, querier, clock: systemClock });
+    const rest = restRouter({ engine, querier, clock: systemClock, rules: ruleManager });
     const webuiDist = webuiDistDir();
     // The REST API, auth, live stream and status pages. Their routes go before the web UI's catch-all.
     const configFile = opts.configFile;
