@@ -158,7 +158,8 @@ export class LiveStream extends EventTarget {
   }
 
   private send(msg: unknown): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+    // 1 is OPEN (spelled out: Node 20, where the tests run, has no global WebSocket).
+    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify(msg));
   }
 
   private setState(next: StreamState): void {
