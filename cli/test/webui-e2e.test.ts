@@ -133,9 +133,11 @@ ${exporterHost ? `  - job_name: node
 `;
   }
 
-  async function open(urlPath: string, opts: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  async function open(urlPath: string, opts: { viewport?: { width: number; height: number }; refreshSeconds?: number } = {}): Promise<Page> {
     context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 }, colorScheme: 'light' });
     page = await context.newPage();
+    // Polling once an hour: whatever changes on screen without a reload came over the stream.
+    if (opts.refreshSeconds) await page.addInitScript((s) => localStorage.setItem('hlmon.refreshSeconds', String(s)), opts.refreshSeconds);
     consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -144,8 +146,8 @@ ${exporterHost ? `  - job_name: node
   }
 
   /** Logs in through the form the app redirects to, then forgets the 401s that led there. */
-  async function login(user: { username: string; password: string }, urlPath = '/'): Promise<void> {
-    await open(urlPath);
+  async function login(user: { username: string; password: string }, urlPath = '/', refreshSeconds?: number): Promise<void> {
+    await open(urlPath, refreshSeconds ? { refreshSeconds } : {});
     await page.waitForURL(/\/login/);
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     await page.getByLabel('User name').fill(user.username);
@@ -228,7 +230,8 @@ ${exporterHost ? `  - job_name: node
   });
 
   it('creates a check on the Checks page and shows its first result without a reload', async () => {
-    await login(ADMIN, '/checks');
+    await login(ADMIN, '/checks', 3600);
+    await page.locator('[data-stream="live"]').waitFor();
     await page.getByRole('button', { name: 'New check' }).click();
     const form = page.getByRole('form', { name: 'New check' });
     await form.getByLabel('Name').fill('server-health');
@@ -250,7 +253,7 @@ ${exporterHost ? `  - job_name: node
   it('silences a pending alert from the prefilled form, and the webhook is sent only the other one', async () => {
     switches.a = 1;
     switches.b = 1;
-    await login(ADMIN, '/alerts');
+    await login(ADMIN, '/alerts', 3600);
     const alertA = page.locator('page-alerts li', { hasText: 'switch a is on' });
     await alertA.waitFor({ timeout: 20_000 });
     await alertA.getByRole('link', { name: 'Silence…' }).click();
