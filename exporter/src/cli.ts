@@ -28,7 +28,7 @@ export async function runExporterCli(argv: readonly string[], signal?: AbortSign
   let exporter;
   try {
     const webConfig = args.webConfigFile !== undefined ? loadWebConfig(args.webConfigFile) : undefined;
-    exporter = createExporter({ ...args.options, webConfig, logger });
+    exporter = createExporter({ ...args.options, webConfig, logger, afterScrape: minorGc() });
   } catch (err) {
     if (err instanceof WebConfigError || err instanceof ExporterConfigError) {
       process.stderr.write(`hlmon-exporter: ${err.message}\n`);
@@ -59,4 +59,15 @@ export async function runExporterCli(argv: readonly string[], signal?: AbortSign
   }
   logger.info('stopped');
   return 0;
+}
+
+/**
+ * A young-generation collection when node runs with `--expose-gc` (the bin and the systemd unit pass it).
+ * A scrape allocates about 0.7 MB, most of it dead once the response is sent; collecting it right then
+ * costs a fraction of a millisecond with nothing waiting, while the same scavenge triggered by an
+ * allocation inside the next scrape, after a second of idleness, costs that scrape several milliseconds.
+ */
+function minorGc(): (() => void) | undefined {
+  const gc = globalThis.gc;
+  return gc === undefined ? undefined : () => void gc({ type: 'minor', execution: 'sync' });
 }
