@@ -222,7 +222,8 @@ async function privateCluster(): Promise<{ url: string; start(): Promise<void>; 
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_wal_size=4GB`;
   const cluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start: async () => { await run([`${bin}/pg_ctl`, '-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start']); },
+    // Crash recovery after an immediate stop under load replays a lot of WAL on a busy machine: wait long.
+    start: async () => { await run([`${bin}/pg_ctl`, '-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-t', '900', '-w', 'start']); },
     stop: async () => { await run([`${bin}/pg_ctl`, '-D', data, '-m', 'immediate', '-w', 'stop']); },
     destroy: async () => { await cluster.stop().catch(() => undefined); rmSync(dir, { recursive: true, force: true }); },
   };
@@ -243,6 +244,8 @@ async function outage(targets: number, outageSeconds: number): Promise<void> {
   if (cfg.errors) throw new Error(JSON.stringify(cfg.errors.slice(0, 3)));
   let ok = 0;
   let failed = 0;
+  let spoolPeakBytes = 0;
+  let duplicateBatches = 0;
   const log = (level: string, msg: string): void => console.error(`[${new Date().toISOString()}] [${level}] ${msg.split('\n')[0]}`);
   const make = (): Scraper => {
     const s = new Scraper({ appender: () => store.appender(), dataDir: dir.path, log });
@@ -253,6 +256,7 @@ async function outage(targets: number, outageSeconds: number): Promise<void> {
     let scraper = make();
     await scraper.applyConfig(cfg.config);
     await scraper.start();
+    const sampler = setInterval(() => { spoolPeakBytes = Math.max(spoolPeakBytes, scraper.writeStats()?.spoolBytes ?? 0); }, 1000);
     // Warm up: every target scraped once and the new series written.
     await sleep(16_000);
     while (scraper.writeStats()!.bufferedSamples > 0) await sleep(1000);
@@ -264,6 +268,8 @@ async function outage(targets: number, outageSeconds: number): Promise<void> {
     log('info', `restarting the scraper mid-outage (buffered ${w1.bufferedSamples} samples, spool ${w1.spoolBytes} bytes)`);
     await scraper.stop(1000);
     const spoolAtRestart = scraper.writeStats()!.spoolBytes;
+    spoolPeakBytes = Math.max(spoolPeakBytes, spoolAtRestart);
+    duplicateBatches += scraper.writeStats()!.duplicateBatches;
     scraper = make();
     await scraper.applyConfig(cfg.config);
     await scraper.start();
@@ -276,6 +282,8 @@ async function outage(targets: number, outageSeconds: number): Promise<void> {
     while (scraper.writeStats()!.spoolBytes > 0 || scraper.writeStats()!.bufferedSamples > targets * perScrape) await sleep(1000);
     const replaySeconds = (performance.now() - replayStart) / 1000;
     await scraper.stop(120_000);
+    clearInterval(sampler);
+    duplicateBatches += scraper.writeStats()!.duplicateBatches;
     const okAll = ok;
     const failedAll = failed;
     const rows = (await store.knex.raw('SELECT count(*) FILTER (WHERE v IS NOT NULL) AS live, count(*) AS total, count(DISTINCT (series_id, t)) AS distinct_pairs FROM samples')).rows[0] as { live: string; total: string; distinct_pairs: string };
@@ -286,7 +294,9 @@ async function outage(targets: number, outageSeconds: number): Promise<void> {
     console.log(`| targets, interval | ${targets}, 15 s (${perScrape} samples per scrape) |`);
     console.log(`| outage | ${outageSeconds} s, scraper restarted after ${outageSeconds / 2} s |`);
     console.log(`| spool at the restart / at the end of the outage | ${(spoolAtRestart / 1e6).toFixed(1)} MB / ${(spoolPeak / 1e6).toFixed(1)} MB |`);
+    console.log(`| spool peak (sampled each second) | ${(spoolPeakBytes / 1e6).toFixed(1)} MB |`);
     console.log(`| time to drain the spool after PostgreSQL returned | ${replaySeconds.toFixed(0)} s |`);
+    console.log(`| batches the store skipped as already committed | ${duplicateBatches} |`);
     console.log(`| scrapes (ok / failed) | ${okAll} / ${failedAll} |`);
     console.log(`| stored non-stale rows / expected | ${rows.live} / ${expectedLive} ${Number(rows.live) === expectedLive ? 'EXACT' : 'MISMATCH'} |`);
     console.log(`| up rows / scrapes | ${upRows.n} / ${okAll + failedAll} ${Number(upRows.n) === okAll + failedAll ? 'EXACT' : 'MISMATCH'} |`);

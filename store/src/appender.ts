@@ -8,7 +8,7 @@ import { inTransaction } from './connection.js';
 import { BadInputError, StoreError } from './errors.js';
 import type { PartitionManager } from './partitions.js';
 import type { SampleWriter } from './sample-writer.js';
-import type { SeriesIndex } from './series-index.js';
+import type { ResolvedSeries, SeriesIndex } from './series-index.js';
 
 /**
  * How long a committed batch id is remembered. A writer retries a batch id only while it still holds the
@@ -44,12 +44,18 @@ export interface AppenderDeps {
 
 /**
  * Buffers samples and commits them atomically: series get-or-create and all sample rows happen in one
- * transaction, so a failed commit leaves neither series nor samples behind. Single use, not concurrent.
+ * transaction, so a failed commit leaves neither series nor samples behind. With a batch id, the id is
+ * recorded in that transaction too and a batch already recorded is skipped. Single use, not concurrent.
  */
 export class StoreAppender implements Appender {
-  private readonly seriesSlot = new Map<string, number>();
-  private readonly seriesLabels: Labels[] = [];
-  private readonly slots: number[] = [];
+  /**
+   * Series id per sample: the id when the index knew the series at append time, else `-(slot + 1)` where
+   * `slot` indexes `newLabels`. Resolving at append time keeps a steady writer (every series known) to one
+   * cache lookup per sample and no per-commit map.
+   */
+  private readonly ids: number[] = [];
+  private readonly newSlot = new Map<string, number>();
+  private readonly newLabels: Labels[] = [];
   private readonly timestamps: number[] = [];
   // null stands for the staleness marker: it is kept out of the float array because V8 may change NaN
   // payload bits when a NaN is stored in a double array.
@@ -64,13 +70,19 @@ export class StoreAppender implements Appender {
       throw new BadInputError(`sample of ${labels.toString()} has timestamp ${t}: must be an integer number of milliseconds`);
     }
     if (typeof v !== 'number') throw new BadInputError(`sample of ${labels.toString()} has a non-numeric value: ${String(v)}`);
-    let slot = this.seriesSlot.get(labels.key);
-    if (slot === undefined) {
-      slot = this.seriesLabels.length;
-      this.seriesLabels.push(labels);
-      this.seriesSlot.set(labels.key, slot);
+    const key = labels.key;
+    const id = this.deps.index.cached(key);
+    if (id !== undefined) {
+      this.ids.push(id);
+    } else {
+      let slot = this.newSlot.get(key);
+      if (slot === undefined) {
+        slot = this.newLabels.length;
+        this.newLabels.push(labels);
+        this.newSlot.set(key, slot);
+      }
+      this.ids.push(-(slot + 1));
     }
-    this.slots.push(slot);
     this.timestamps.push(t);
     this.values.push(isStaleNaN(v) ? null : v);
   }
@@ -78,12 +90,11 @@ export class StoreAppender implements Appender {
   async commit(options: CommitOptions = {}): Promise<CommitResult> {
     if (this.finished) throw new StoreError('appender already committed or rolled back; create a new one', { code: 'CLOSED' });
     this.finished = true;
-    const n = this.slots.length;
+    const n = this.ids.length;
     if (n === 0) return { samples: 0, seriesAdded: 0 };
     const { knex, index, partitions, writer, address } = this.deps;
     await partitions.ensureForTimestamps(this.timestamps);
 
-    const missing = this.seriesLabels.filter((l) => index.cached(l.key) === undefined);
     const { batchId } = options;
     const result = await inTransaction(knex, { address, doing: `committing ${n} samples` }, async (conn) => {
       if (batchId !== undefined) {
@@ -92,10 +103,15 @@ export class StoreAppender implements Appender {
         if (recorded.rowCount === 0) return undefined;
         await conn.query(PRUNE_BATCHES_SQL, [BATCH_ID_RETENTION_MS]);
       }
-      const resolved = missing.length > 0 ? await index.resolve(conn, missing) : { ids: new Map<string, number>(), added: 0 };
-      const idOfSlot = this.seriesLabels.map((l) => index.cached(l.key) ?? resolved.ids.get(l.key)!);
-      const seriesIds = new Array<number>(n);
-      for (let i = 0; i < n; i++) seriesIds[i] = idOfSlot[this.slots[i]!]!;
+      let seriesIds = this.ids;
+      let resolved: ResolvedSeries = { ids: new Map<string, number>(), added: 0 };
+      if (this.newLabels.length > 0) {
+        resolved = await index.resolve(conn, this.newLabels);
+        const idOfSlot = this.newLabels.map((l) => resolved.ids.get(l.key)!);
+        // A copy: a failed transaction must leave `ids` as appended (the appender is not reused, but a
+        // rejected commit should not leave half-rewritten state behind for debugging).
+        seriesIds = this.ids.map((id) => (id < 0 ? idOfSlot[-id - 1]! : id));
+      }
       await writer.write(conn, { seriesIds, timestamps: this.timestamps, values: this.values });
       return resolved;
     });
@@ -112,9 +128,9 @@ export class StoreAppender implements Appender {
   }
 
   private clear(): void {
-    this.seriesSlot.clear();
-    this.seriesLabels.length = 0;
-    this.slots.length = 0;
+    this.newSlot.clear();
+    this.newLabels.length = 0;
+    this.ids.length = 0;
     this.timestamps.length = 0;
     this.values.length = 0;
   }

@@ -58,7 +58,7 @@ describe('openStore', () => {
       try {
         expect(store.engine).to.equal('postgres');
         expect(store.url).to.not.include('secret');
-        expect((await store.migrate()).applied).to.deep.equal(['0001_series_and_samples']);
+        expect((await store.migrate()).applied).to.deep.equal(['0001_series_and_samples', '0002_write_batches']);
       } finally {
         await store.close();
       }

@@ -144,7 +144,7 @@ export class Spool {
     if (batches.length === 0) return;
     const data = Buffer.concat(await Promise.all(batches.map(encodeRecord)));
     let seg = this.segments.at(-1);
-    if (seg === undefined || (await stat(this.file(seg))).size + data.length > SEGMENT_MAX_BYTES) {
+    if (seg === undefined || (await this.sizeOf(seg)) + data.length > SEGMENT_MAX_BYTES) {
       seg = seg === undefined ? FIRST_SEGMENT : seg + 1;
       this.segments.push(seg);
     }
@@ -164,6 +164,16 @@ export class Spool {
     await this.writeSynced(this.file(seg), data, 'w');
     this.segments.unshift(seg);
     this.pendingBytes += data.length;
+  }
+
+  /** Size of a segment file; 0 when it does not exist yet (the append creates it). */
+  private async sizeOf(segment: number): Promise<number> {
+    try {
+      return (await stat(this.file(segment))).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
   }
 
   private async writeSynced(file: string, data: Buffer, flags: 'a' | 'w'): Promise<void> {
