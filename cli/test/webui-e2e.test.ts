@@ -264,6 +264,8 @@ ${exporterHost ? `  - job_name: node
     await form.getByRole('button', { name: 'Create silence' }).click();
     await page.getByText('Silence created.').waitFor();
     await page.locator('page-alerts section[aria-label="Silences"] td', { hasText: 'e2e: switch a is expected' }).waitFor();
+    await alertA.locator('.badge', { hasText: 'silenced' }).waitFor();
+    expect(await page.locator('page-alerts li', { hasText: 'switch b is on' }).getByRole('link', { name: 'Silence…' }).count()).to.equal(1);
     await shot('alerts-silenced');
     const firing = await waitFor('a notification for switch b', () => received.find((b) => b.alerts.some((a) => a.labels.name === 'b')), 40_000);
     expect(firing.status).to.equal('firing');

@@ -91,3 +91,20 @@ export interface Session {
   readonly role?: User['role'];
   readonly kind?: 'session' | 'key' | 'anonymous';
 }
+
+/**
+ * The active silence that covers an alert's labels, as Alertmanager matches them (a regex is anchored; `isEqual:
+ * false` negates), or undefined. The Prometheus alerts API does not say whether an alert is silenced.
+ */
+export function silenceFor(labels: Readonly<Record<string, string>>, silences: readonly Silence[]): Silence | undefined {
+  return silences.find((s) => s.status.state === 'active' && s.matchers.length > 0 && s.matchers.every((m) => {
+    const v = labels[m.name] ?? '';
+    let hit: boolean;
+    try {
+      hit = m.isRegex ? new RegExp(`^(?:${m.value})$`, 's').test(v) : v === m.value;
+    } catch {
+      hit = false;
+    }
+    return m.isEqual === false ? !hit : hit;
+  }));
+}

@@ -188,6 +188,7 @@ describe('web UI in headless Chromium', function () {
     await page.locator('input[name="comment"]').fill('replacing the disk');
     await page.getByRole('button', { name: 'Create silence' }).click();
     await page.locator('section[aria-label="Silences"] td', { hasText: 'replacing the disk' }).waitFor();
+    await page.locator('hl-alert-list li', { hasText: 'gamma' }).locator('.badge', { hasText: 'silenced' }).waitFor();
     await shot('alerts');
     expect(consoleErrors).to.deep.equal([]);
   });

@@ -4,7 +4,7 @@
  */
 import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { PromAlert } from '../types.js';
+import { silenceFor, type PromAlert, type Silence } from '../types.js';
 import { formatAgo } from '../format.js';
 import { shared } from '../styles.js';
 
@@ -21,6 +21,8 @@ export class HlAlertList extends LitElement {
   @property({ attribute: false }) alerts: readonly PromAlert[] = [];
   /** On the overview only firing alerts show, and nothing but a one-line "all clear" when there are none. */
   @property({ type: Boolean }) compact = false;
+  /** Silences, to mark the alerts they cover (which then offer no "Silence…" link). */
+  @property({ attribute: false }) silences: readonly Silence[] = [];
   /** Viewers may look but not silence. */
   @property({ type: Boolean, attribute: 'can-edit' }) canEdit = false;
 
@@ -30,11 +32,13 @@ export class HlAlertList extends LitElement {
     }
     return html`<ul aria-label="Alerts">${this.alerts.map((a) => {
       const silence = new URLSearchParams({ silence: JSON.stringify(a.labels) });
+      const silencedBy = silenceFor(a.labels, this.silences);
       return html`<li class="panel ${a.state}">
         <div class="row"><span class="badge ${a.state === 'firing' ? 'bad' : 'warn'}">${a.state}</span>
           <strong>${a.labels.alertname ?? 'alert'}</strong>
           <span class="muted">${a.labels.instance ?? ''} ${a.activeAt ? `· since ${formatAgo(Date.parse(a.activeAt))}` : ''}</span>
-          ${this.canEdit ? html`<a href=${`/alerts?${silence}`} style="margin-left:auto">Silence…</a>` : ''}</div>
+          ${silencedBy ? html`<span class="badge" style="margin-left:auto" title=${`${silencedBy.comment} (${silencedBy.createdBy}, until ${new Date(silencedBy.endsAt).toLocaleString()})`}>silenced</span>`
+            : this.canEdit ? html`<a href=${`/alerts?${silence}`} style="margin-left:auto">Silence…</a>` : ''}</div>
         ${a.annotations.summary || a.annotations.description ? html`<div>${a.annotations.summary ?? a.annotations.description}</div>` : ''}
       </li>`;
     })}</ul>`;

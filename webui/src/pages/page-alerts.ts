@@ -73,7 +73,7 @@ export class PageAlerts extends LitElement {
       </form>` : ''}
       ${this.message ? html`<p role="status">${this.message}</p>` : ''}
       <section aria-label="Active alerts"><h2>Firing and pending</h2>
-        ${renderLoad(this.alerts, (a) => html`<hl-alert-list ?can-edit=${this.canEdit} .alerts=${a.filter((x) => x.state !== 'inactive')} @click=${this.onAlertClick}></hl-alert-list>`, { label: 'Loading alerts' })}
+        ${renderLoad(this.alerts, (a) => html`<hl-alert-list ?can-edit=${this.canEdit} .silences=${this.silences.value ?? []} .alerts=${a.filter((x) => x.state !== 'inactive')} @click=${this.onAlertClick}></hl-alert-list>`, { label: 'Loading alerts' })}
       </section>
       <section class="panel" aria-label="Silences" style="margin-top:1rem"><h2>Silences</h2>
         ${renderLoad(this.silences, (list) => html`<div class="table-wrap"><table>
