@@ -272,6 +272,9 @@ ${exporterHost ? `  - job_name: node
     // Both fire at the same evaluation; a is silenced, so no notification ever names it.
     await new Promise((r) => setTimeout(r, 2000));
     expect(received.flatMap((b) => b.alerts.map((a) => a.labels.name))).to.not.include('a');
+    // The overview's firing list marks it too.
+    await page.goto(running.url + '/');
+    await page.locator('page-overview li', { hasText: 'switch a is on' }).locator('.badge', { hasText: 'silenced' }).waitFor();
     expect(consoleErrors).to.deep.equal([]);
   });
 

@@ -9,7 +9,7 @@ import type { ApiClient, PromSeries } from '../api-client.js';
 import { Loader } from '../loader.js';
 import { loadingState, renderLoad } from '../states.js';
 import { shared } from '../styles.js';
-import type { HostSummary, PromAlert } from '../types.js';
+import type { HostSummary, PromAlert, Silence } from '../types.js';
 import type { HostHistory } from '../components/hl-host-card.js';
 import '../components/hl-host-card.js';
 import '../components/hl-alert-list.js';
@@ -65,7 +65,15 @@ export class PageOverview extends LitElement {
     cpu: new Loader(this, (signal) => this.loadHistory(`100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${2 * HISTORY_STEP_S}s])))`, signal)),
     network: new Loader(this, (signal) => this.loadHistory(`sum by (instance) (rate(node_network_receive_bytes_total{device!~"lo|veth.*|docker.*|br-.*|virbr.*"}[${2 * HISTORY_STEP_S}s]))`, signal)),
   };
-  private readonly alerts = new Loader(this, async (signal) => (await this.api.prom<{ alerts: PromAlert[] }>('alerts', {}, signal)).alerts);
+  // The silences come with the alerts, so a silenced alert says so rather than offering "Silence…"; a server
+  // without the silences endpoint only loses that mark.
+  private readonly alerts = new Loader(this, async (signal) => {
+    const [alerts, silences] = await Promise.all([
+      this.api.prom<{ alerts: PromAlert[] }>('alerts', {}, signal),
+      this.api.json<{ silences: Silence[] }>('/api/v1/silences', { signal }).catch(() => ({ silences: [] as Silence[] })),
+    ]);
+    return { alerts: alerts.alerts, silences: silences.silences };
+  });
 
   private readonly liveAlerts = new StreamWatch(this, () => this.stream, () => ['alerts'], () => void this.alerts.run(), () => this.reloadAll());
   private readonly liveSeries = new StreamWatch(this, () => this.stream, () => Object.keys(LIVE_SERIES).map((e) => `series:${e}`), (data) => this.patchHosts(data as SeriesEventData), () => undefined);
@@ -148,7 +156,7 @@ export class PageOverview extends LitElement {
     return html`
       <h1>Overview</h1>
       <section aria-label="Firing alerts">
-        ${renderLoad(this.alerts, (alerts) => html`<hl-alert-list ?can-edit=${this.canEdit} .alerts=${alerts.filter((a) => a.state === 'firing')} compact></hl-alert-list>`, { label: 'Loading alerts' })}
+        ${renderLoad(this.alerts, ({ alerts, silences }) => html`<hl-alert-list ?can-edit=${this.canEdit} .silences=${silences} .alerts=${alerts.filter((a) => a.state === 'firing')} compact></hl-alert-list>`, { label: 'Loading alerts' })}
       </section>
       <section aria-label="Checks">${this.cardsShown ? html`<hl-checks-summary .api=${this.api} .tick=${this.tick} .stream=${this.stream}></hl-checks-summary>` : html`<div class="panel">${loadingState('Loading checks')}</div>`}</section>
       <section aria-label="Hosts">
