@@ -39,6 +39,8 @@ export interface TestServer {
   readonly url: string;
   readonly storage: MemoryStorage;
   readonly engine: ApiEngine;
+  /** The live stream; `seriesChanged()` after appending is what the server does after each scrape. */
+  readonly stream: StreamHub;
   stop(): Promise<void>;
 }
 
@@ -116,7 +118,7 @@ export async function startTestServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, storage, engine,
+    url, storage, engine, stream,
     stop: async () => {
       await stream.close();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
