@@ -259,7 +259,8 @@ async function outage(targets: number, outageSeconds: number): Promise<void> {
     const sampler = setInterval(() => { spoolPeakBytes = Math.max(spoolPeakBytes, scraper.writeStats()?.spoolBytes ?? 0); }, 1000);
     // Warm up: every target scraped once and the new series written.
     await sleep(16_000);
-    while (scraper.writeStats()!.bufferedSamples > 0) await sleep(1000);
+    // Steady state: nothing spooled and at most one interval's samples waiting (new ones keep arriving).
+    while (scraper.writeStats()!.spoolBytes > 0 || scraper.writeStats()!.bufferedSamples > targets * perScrape) await sleep(1000);
     log('info', `warm: ${ok} scrapes; stopping PostgreSQL for ${outageSeconds} s`);
     await pg.stop();
     const outageStart = performance.now();

@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { isStaleNaN, Matcher } from '@hlmon/model';
 import { openStore, type Store } from '@hlmon/store';
@@ -111,3 +114,105 @@ describe('write path across a PostgreSQL outage and a scraper restart', function
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Starts helpers/scraper-child.ts; collects its scrape lines. */
+function startChild(args: object): { proc: ChildProcess; scrapes: { job: string; ok: boolean; t: number }[]; ready: Promise<void>; exited: Promise<void> } {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers', 'scraper-child.ts');
+  const proc = spawn(process.execPath, ['--conditions=source', '--import=tsx', file, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const scrapes: { job: string; ok: boolean; t: number }[] = [];
+  let readyResolve!: () => void;
+  const ready = new Promise<void>((r) => { readyResolve = r; });
+  let rest = '';
+  proc.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      if (line === 'ready') readyResolve();
+      else if (line.startsWith('{')) scrapes.push(JSON.parse(line) as { job: string; ok: boolean; t: number });
+    }
+  });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  return { proc, scrapes, ready, exited };
+}
+
+/**
+ * Fault: a scraper process is killed with SIGKILL while it replays a spool into PostgreSQL, so some spool
+ * record may be committed without its read position being saved. The next run replays from the saved
+ * position: batch ids make the store skip what was committed, so every scrape spooled by the first run is
+ * stored exactly once.
+ */
+describe('spool replay across a kill -9 of the scraper process', function () {
+  this.timeout(120_000);
+  let pg: PrivatePostgres;
+  let store: Store;
+  let dir: TempDir;
+  let server: TestServer;
+  const served = new Map<string, number>();
+
+  before(async () => {
+    pg = await createPrivatePostgres();
+    store = await openStore({ url: pg.url, connectTimeoutMs: 1000 });
+    await store.migrate();
+    dir = await tempDir('hlmon-kill-');
+    const padding = Array.from({ length: PADDING_SERIES }, (_, i) => `padding{i="${i}"} ${i}`).join('\n');
+    server = await startServer((req, res) => {
+      const n = (served.get(req.url!) ?? 0) + 1;
+      served.set(req.url!, n);
+      res.end(`# TYPE seq counter\nseq ${n}\n${padding}\n`);
+    });
+  });
+
+  after(async () => {
+    await store?.close();
+    await pg?.destroy();
+    await server?.close();
+    await dir?.remove();
+  });
+
+  it('stores every spooled scrape exactly once when the replaying process was killed', async () => {
+    const jobs = Array.from({ length: TARGETS }, (_, i) => `  - job_name: k${i}\n    scrape_interval: 200ms\n    scrape_timeout: 190ms\n    metrics_path: /k${i}\n    static_configs: [{ targets: ['${server.address}'] }]`).join('\n');
+    // First run: PostgreSQL goes down after the start (opening a store needs it), everything from then on
+    // is spooled (a tiny memory bound), then a clean stop.
+    const first = startChild({ url: pg.url, dataDir: dir.path, config: `scrape_configs:\n${jobs}\n`, maxBufferedSamples: 1000 });
+    await first.ready;
+    await pg.stop();
+    await sleep(3000);
+    first.proc.kill('SIGTERM');
+    await first.exited;
+    const spooled = first.scrapes.filter((s) => s.ok);
+    expect(spooled.length).to.be.greaterThan(TARGETS * 2);
+
+    // Second run: replays into PostgreSQL, killed with SIGKILL as soon as the first rows arrive.
+    await pg.start();
+    const second = startChild({ url: pg.url, dataDir: dir.path, config: 'scrape_configs: []\n', maxBufferedSamples: 1000 });
+    await second.ready;
+    for (let i = 0; i < 2000; i++) {
+      const { rows } = await store.sql('SELECT count(*)::int AS n FROM write_batches');
+      if ((rows[0]!.n as number) > 0) break;
+      await sleep(5);
+    }
+    second.proc.kill('SIGKILL');
+    await second.exited;
+    // The kill came in the middle of the replay: part of the spool is written, part is not.
+    const { rows: partial } = await store.sql(`SELECT count(*)::int AS n FROM samples x JOIN series s ON s.id = x.series_id WHERE s.metric = 'seq'`);
+    expect(partial[0]!.n as number).to.be.greaterThan(0).and.lessThan(spooled.length);
+
+    // Third run replays the rest.
+    const third = startChild({ url: pg.url, dataDir: dir.path, config: 'scrape_configs: []\n', maxBufferedSamples: 1000 });
+    await third.ready;
+    for (let i = 0; i < 600; i++) {
+      const { rows } = await store.sql(`SELECT count(*)::int AS n FROM samples x JOIN series s ON s.id = x.series_id WHERE s.metric = 'seq'`);
+      if ((rows[0]!.n as number) >= spooled.length) break;
+      await sleep(100);
+    }
+    third.proc.kill('SIGTERM');
+    await third.exited;
+
+    const { rows: dup } = await store.sql('SELECT count(*)::int AS n FROM (SELECT series_id, t FROM samples GROUP BY series_id, t HAVING count(*) > 1) d');
+    expect(dup[0]!.n).to.equal(0);
+    const seq = await store.querier().select([new Matcher('=', '__name__', 'seq')], { start: 0, end: Date.now() + 60_000 });
+    const stored = seq.flatMap((s) => s.samples.filter((x) => !isStaleNaN(x.v)).map((x) => `${s.labels.get('job')}@${x.t}`)).sort();
+    expect(stored).to.deep.equal(spooled.map((s) => `${s.job}@${s.t}`).sort());
+  });
+});
+
