@@ -5,6 +5,7 @@
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import type { Registry } from 'prom-client';
+import { ConnectionError, QueryTimeoutError } from '@hlmon/store';
 import { ApiError } from './errors.js';
 import { httpMetrics } from './metrics.js';
 
@@ -79,6 +80,11 @@ function errorHandler(log: (line: string) => void): Koa.Middleware {
       } else if (typeof e.status === 'number' && e.status < 500 && e.expose) {
         ctx.status = e.status;
         ctx.body = { error: { code: httpCode(e.status), message: e.message ?? 'bad request' } };
+      } else if (databaseUnavailable(err)) {
+        // A full pool or an unreachable database is a temporary condition the client can retry, not a fault.
+        ctx.status = 503;
+        ctx.set('Retry-After', '1');
+        ctx.body = { error: { code: 'unavailable', message: 'the database is busy or unreachable; try again' } };
       } else if (ctx.req.destroyed || ctx.req.aborted) {
         // The client went away and its query was cancelled: nobody is waiting for an answer and nothing failed.
         ctx.status = 499;
@@ -90,6 +96,14 @@ function errorHandler(log: (line: string) => void): Koa.Middleware {
       }
     }
   };
+}
+
+/** True when `err` (or what it wraps) says the database could not be reached in time. */
+function databaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof QueryTimeoutError || e instanceof ConnectionError) return true;
+  }
+  return false;
 }
 
 function httpCode(status: number): string {
