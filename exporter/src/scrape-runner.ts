@@ -12,6 +12,14 @@ export interface NamedCollector {
   readonly collector: Collector;
 }
 
+/** What one collector produced in one scrape. */
+interface CollectorResult {
+  readonly name: string;
+  out: MetricWriter;
+  ok: boolean;
+  seconds: number;
+}
+
 /** Runs collectors and remembers which are failing, so each failure is logged once and not every scrape. */
 export class ScrapeRunner {
   private readonly failing = new Map<string, string>();
@@ -28,22 +36,48 @@ export class ScrapeRunner {
 
   /** Collects every enabled collector into a fresh writer. Never throws. */
   async scrape(): Promise<MetricWriter> {
-    // Every collector starts at the same moment and has the same budget, so one deadline per scrape serves
-    // them all; a controller and a timer per collector cost more than most collectors themselves.
+    // Every collector starts in this turn and has the same budget, so one deadline per scrape serves them
+    // all. Most collectors are synchronous /proc readers that are finished when `collect` returns; the timer
+    // and the promise race exist only once an asynchronous collector is actually pending, so a scrape of
+    // synchronous collectors costs no timer, no promise per collector and no extra turns of the event loop.
+    const scrapeStarted = performance.now();
     const controller = new AbortController();
-    let expire: () => void = () => undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      expire = () => resolve('timeout');
-    });
-    const timer = setTimeout(() => {
-      controller.abort(new Error(`collectors timed out after ${this.timeoutMs} ms`));
-      expire();
-    }, this.timeoutMs);
-    let results;
-    try {
-      results = await Promise.all(this.collectors.map((c) => this.runOne(c, controller.signal, deadline)));
-    } finally {
-      clearTimeout(timer);
+    const results: CollectorResult[] = [];
+    const pending: Promise<void>[] = [];
+    let deadline: Promise<'timeout'> | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    for (const named of this.collectors) {
+      const started = performance.now();
+      const out = new MetricWriter();
+      const result: CollectorResult = { name: named.name, out, ok: true, seconds: 0 };
+      results.push(result);
+      let running: Promise<void> | void;
+      try {
+        running = named.collector.collect(out, controller.signal);
+      } catch (err) {
+        this.finish(result, started, false, describe(err));
+        continue;
+      }
+      if (running === undefined) {
+        this.finish(result, started, true, '');
+        continue;
+      }
+      if (deadline === undefined) {
+        deadline = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => {
+            controller.abort(new Error(`collectors timed out after ${this.timeoutMs} ms`));
+            resolve('timeout');
+          }, Math.max(0, this.timeoutMs - (performance.now() - scrapeStarted)));
+        });
+      }
+      pending.push(this.settle(result, started, running, deadline));
+    }
+    if (pending.length > 0) {
+      try {
+        await Promise.all(pending);
+      } finally {
+        clearTimeout(timer);
+      }
     }
     const out = new MetricWriter();
     const duration = out.family('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.');
@@ -79,30 +113,27 @@ export class ScrapeRunner {
     return this.failing;
   }
 
-  private async runOne({ name, collector }: NamedCollector, signal: AbortSignal, deadline: Promise<'timeout'>): Promise<{ name: string; out: MetricWriter; ok: boolean; seconds: number }> {
-    const started = performance.now();
-    const out = new MetricWriter();
-    let ok = true;
-    let reason = '';
+  /** Waits for an asynchronous collector or the scrape's deadline, whichever comes first. */
+  private async settle(result: CollectorResult, started: number, running: Promise<void>, deadline: Promise<'timeout'>): Promise<void> {
     try {
-      // Called directly, not on a later tick: a synchronous collector (most /proc readers) finishes here,
-      // so its duration is its own and not the sum of everything queued before it.
-      const pending = collector.collect(out, signal);
-      if (pending !== undefined) {
-        const outcome = await Promise.race([pending, deadline]);
-        if (outcome === 'timeout') {
-          // A collector that is still running may keep writing into `out`; a fresh writer keeps this scrape consistent.
-          pending.catch(() => undefined);
-          this.remember(name, false, `timed out after ${this.timeoutMs} ms`);
-          return { name, out: new MetricWriter(), ok: false, seconds: (performance.now() - started) / 1000 };
-        }
+      const outcome = await Promise.race([running, deadline]);
+      if (outcome === 'timeout') {
+        // A collector that is still running may keep writing into its writer; a fresh one keeps this scrape consistent.
+        running.catch(() => undefined);
+        result.out = new MetricWriter();
+        this.finish(result, started, false, `timed out after ${this.timeoutMs} ms`);
+        return;
       }
+      this.finish(result, started, true, '');
     } catch (err) {
-      ok = false;
-      reason = describe(err);
+      this.finish(result, started, false, describe(err));
     }
-    this.remember(name, ok, reason);
-    return { name, out, ok, seconds: (performance.now() - started) / 1000 };
+  }
+
+  private finish(result: CollectorResult, started: number, ok: boolean, reason: string): void {
+    result.ok = ok;
+    result.seconds = (performance.now() - started) / 1000;
+    this.remember(result.name, ok, reason);
   }
 
   private remember(name: string, ok: boolean, reason: string): void {
