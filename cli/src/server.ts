@@ -200,6 +200,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         activeTargets: scraper.targets().map(toPrometheusTarget),
         droppedTargets: scraper.droppedTargets().map((d) => ({ discoveredLabels: d.discoveredLabels.toObject() })),
       }),
+      metadata: async () => scraper.metadata(),
       rules: async () => prometheusRules(ruleManager),
       alerts: async () => prometheusAlerts(ruleManager),
     });

@@ -59,6 +59,11 @@ describe('hlmon start wiring', function () {
     expect(series.data.map((s) => s.job).sort()).to.deep.equal(['hlmon', 'node']);
   });
 
+  it('serves the scraped metric metadata on /metadata', async () => {
+    const res = await (await fetch(`${running.url}/prometheus/api/v1/metadata?metric=node_load1`)).json() as { data: Record<string, { type: string; help: string }[]> };
+    expect(res.data.node_load1).to.deep.equal([{ type: 'gauge', help: '1m load average.', unit: '' }]);
+  });
+
   it('lists its targets as Prometheus does', async () => {
     const res = await fetch(`${running.url}/prometheus/api/v1/targets`);
     const body = await res.json() as { data: { activeTargets: { scrapePool: string; health: string; labels: Record<string, string> }[] } };
