@@ -2,7 +2,7 @@
  * The unit of writing: the samples of one scrape or check run, in append order. Batches are numbered by
  * the write buffer so that replay after an outage keeps their order.
  */
-import type { Labels } from '@hlmon/model';
+import { emptyFloatArray, type Labels } from '@hlmon/model';
 
 /** Samples in parallel arrays. Ownership passes to the sink on `write`. */
 export interface SampleBatch {
@@ -18,7 +18,9 @@ export interface SampleBatch {
 
 /** Creates an empty batch. */
 export function newBatch(): SampleBatch {
-  return { labels: [], t: [], v: [] };
+  // Values start as a double array: V8 would turn a staleness marker that is the first value pushed into
+  // an empty array into an ordinary NaN (a failed scrape's batch starts with its markers).
+  return { labels: [], t: [], v: emptyFloatArray() };
 }
 
 /** Adds one sample to a batch. */

@@ -15,7 +15,7 @@ import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writ
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { crc32, deflateRaw, inflateRaw } from 'node:zlib';
-import { isStaleNaN, Labels, STALE_NAN } from '@hlmon/model';
+import { emptyFloatArray, isStaleNaN, Labels, STALE_NAN } from '@hlmon/model';
 import type { SampleBatch } from '../scrape/batch.js';
 
 const SEGMENT_RE = /^(\d{12})\.spool$/;
@@ -70,7 +70,8 @@ export async function decodePayload(payload: Buffer, labelCache: Map<string, Lab
   // Arrays are filled by push: V8 canonicalises NaN payloads in holey double arrays (new Array(n)),
   // which would turn staleness markers into ordinary NaNs.
   const t: number[] = [];
-  const v: number[] = [];
+  // A double array from the start: see emptyFloatArray (a first value that is a marker would lose its bits).
+  const v: number[] = emptyFloatArray();
   let o = 4 + hl;
   const staleAt = o + 16 * n;
   for (let i = 0; i < n; i++, o += 8) t.push(body.readDoubleLE(o));

@@ -13,7 +13,7 @@
  * skipped by the store when it comes again.
  */
 import { randomUUID } from 'node:crypto';
-import type { Appender, Clock } from '@hlmon/model';
+import { emptyFloatArray, type Appender, type Clock } from '@hlmon/model';
 import type { SampleBatch, SampleSink } from '../scrape/batch.js';
 import type { Spool, SpoolPosition } from './spool.js';
 
@@ -267,7 +267,7 @@ export class WriteBuffer implements SampleSink {
 
   /** One new batch of all samples of `batches`, in order. */
   private merge(batches: readonly SampleBatch[]): SampleBatch {
-    const out: SampleBatch = { labels: [], t: [], v: [] };
+    const out: SampleBatch = { labels: [], t: [], v: emptyFloatArray() };
     for (const b of batches) {
       for (let i = 0; i < b.t.length; i++) {
         out.labels.push(b.labels[i]!);
@@ -315,7 +315,7 @@ export class WriteBuffer implements SampleSink {
         continue;
       }
       if (!cur || cur.t.length + b.t.length > this.maxCommit) {
-        cur = { labels: [], t: [], v: [], id: this.newBatchId() };
+        cur = { labels: [], t: [], v: emptyFloatArray(), id: this.newBatchId() };
         out.push(cur);
       }
       for (let i = 0; i < b.t.length; i++) {
