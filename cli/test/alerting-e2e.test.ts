@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freshPostgresDatabase, listenOnPort0, tempDir, type FreshDatabase, type Listening, type TempDir } from '@hlmon/testkit';
+import { gaugeTarget, webhookReceiver } from './helpers.js';
+import { freshPostgresDatabase, tempDir, type FreshDatabase, type Listening, type TempDir } from '@hlmon/testkit';
 import { loadConfigFile } from '@hlmon/scraper';
 import { createLogger, startServer, type RunningServer } from '@hlmon/cli';
 
@@ -32,15 +32,8 @@ describe('alerting end to end through hlmon server', function () {
   before(async () => {
     db = await freshPostgresDatabase();
     dir = await tempDir();
-    target = await listenOnPort0((_req: http.IncomingMessage, res: http.ServerResponse) => {
-      res.setHeader('content-type', 'text/plain; version=0.0.4');
-      res.end('# TYPE room_temperature_celsius gauge\n' + Object.entries(temperature).map(([room, t]) => `room_temperature_celsius{room="${room}"} ${t}\n`).join(''));
-    });
-    webhook = await listenOnPort0((req: http.IncomingMessage, res: http.ServerResponse) => {
-      let body = '';
-      req.on('data', (d) => (body += d));
-      req.on('end', () => { received.push(JSON.parse(body) as WebhookBody); res.end('ok'); });
-    });
+    target = await gaugeTarget('room_temperature_celsius', 'room', temperature);
+    webhook = await webhookReceiver(received);
     fs.mkdirSync(path.join(dir.path, 'rules'));
     fs.writeFileSync(path.join(dir.path, 'rules', 'rooms.yml'), `groups:
   - name: rooms

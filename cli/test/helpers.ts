@@ -26,3 +26,22 @@ export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/** A scrape target on port 0 serving one gauge family whose values the test changes in `values` (label → value). */
+export async function gaugeTarget(metric: string, label: string, values: Record<string, number>) {
+  const { listenOnPort0 } = await import('@hlmon/testkit');
+  return listenOnPort0((_req, res) => {
+    res.setHeader('content-type', 'text/plain; version=0.0.4');
+    res.end(`# TYPE ${metric} gauge\n` + Object.entries(values).map(([k, v]) => `${metric}{${label}="${k}"} ${v}\n`).join(''));
+  });
+}
+
+/** A webhook receiver on port 0 that pushes every Alertmanager-format body it gets onto `received`. */
+export async function webhookReceiver<T>(received: T[]) {
+  const { listenOnPort0 } = await import('@hlmon/testkit');
+  return listenOnPort0((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => { received.push(JSON.parse(body) as T); res.end('ok'); });
+  });
+}

@@ -5,13 +5,14 @@
  * the first creates the administrator the others log in as.
  */
 import { expect } from 'chai';
-import http from 'node:http';
+
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { freshPostgresDatabase, listenOnPort0, tempDir, type FreshDatabase, type Listening, type TempDir } from '@hlmon/testkit';
+import { freshPostgresDatabase, tempDir, type FreshDatabase, type Listening, type TempDir } from '@hlmon/testkit';
+import { gaugeTarget, webhookReceiver } from './helpers.js';
 import { loadConfigFile } from '@hlmon/scraper';
 import { createLogger, startServer, type RunningServer } from '@hlmon/cli';
 
@@ -64,15 +65,8 @@ describe('web UI end to end against hlmon start on PostgreSQL', function () {
     fs.mkdirSync(SHOTS, { recursive: true });
     db = await freshPostgresDatabase();
     dir = await tempDir('hlmon-webui-e2e-');
-    target = await listenOnPort0((_req: http.IncomingMessage, res: http.ServerResponse) => {
-      res.setHeader('content-type', 'text/plain; version=0.0.4');
-      res.end('# TYPE e2e_switch gauge\n' + Object.entries(switches).map(([name, v]) => `e2e_switch{name="${name}"} ${v}\n`).join(''));
-    });
-    webhook = await listenOnPort0((req: http.IncomingMessage, res: http.ServerResponse) => {
-      let body = '';
-      req.on('data', (d) => (body += d));
-      req.on('end', () => { received.push(JSON.parse(body) as WebhookBody); res.end('ok'); });
-    });
+    target = await gaugeTarget('e2e_switch', 'name', switches);
+    webhook = await webhookReceiver(received);
     fs.mkdirSync(path.join(dir.path, 'rules'));
     // `for: 12s` leaves time to silence the pending alert from the UI before it fires and would be sent.
     fs.writeFileSync(path.join(dir.path, 'rules', 'switch.yml'), `groups:
