@@ -12,6 +12,35 @@ import { startServer, type TestServer } from './helpers/servers.js';
 const TARGETS = 20;
 const PADDING_SERIES = 200;
 
+/** A private PostgreSQL cluster, a migrated store on it, a temp folder and a target counting its scrapes per path in `served`. */
+async function setUpFault(prefix: string, served: Map<string, number>): Promise<{ pg: PrivatePostgres; store: Store; dir: TempDir; server: TestServer }> {
+  const pg = await createPrivatePostgres();
+  let store: Store | undefined;
+  try {
+    store = await openStore({ url: pg.url, connectTimeoutMs: 1000 });
+    await store.migrate();
+  } catch (err) {
+    await tearDownFault({ pg, ...(store ? { store } : {}) });
+    throw err;
+  }
+  const dir = await tempDir(prefix);
+  const padding = Array.from({ length: PADDING_SERIES }, (_, i) => `padding{i="${i}"} ${i}`).join('\n');
+  const server = await startServer((req, res) => {
+    const n = (served.get(req.url!) ?? 0) + 1;
+    served.set(req.url!, n);
+    res.end(`# TYPE seq counter\nseq ${n}\n${padding}\n`);
+  });
+  return { pg, store, dir, server };
+}
+
+/** Undoes setUpFault; each part is optional so a failed set-up can be undone too. */
+async function tearDownFault(env: { pg?: PrivatePostgres; store?: Store; dir?: TempDir; server?: TestServer }): Promise<void> {
+  await env.store?.close();
+  await env.pg?.destroy();
+  await env.server?.close();
+  await env.dir?.remove();
+}
+
 /**
  * Fault: PostgreSQL stops while 20 targets are scraped every 300 ms, the scraper is restarted during the
  * outage, PostgreSQL comes back: every scrape must be stored exactly once. Each target counts its
@@ -26,25 +55,8 @@ describe('write path across a PostgreSQL outage and a scraper restart', function
   let server: TestServer;
   const served = new Map<string, number>();
 
-  before(async () => {
-    pg = await createPrivatePostgres();
-    store = await openStore({ url: pg.url, connectTimeoutMs: 1000 });
-    await store.migrate();
-    dir = await tempDir('hlmon-fault-');
-    const padding = Array.from({ length: PADDING_SERIES }, (_, i) => `padding{i="${i}"} ${i}`).join('\n');
-    server = await startServer((req, res) => {
-      const n = (served.get(req.url!) ?? 0) + 1;
-      served.set(req.url!, n);
-      res.end(`# TYPE seq counter\nseq ${n}\n${padding}\n`);
-    });
-  });
-
-  after(async () => {
-    await store?.close();
-    await pg?.destroy();
-    await server?.close();
-    await dir?.remove();
-  });
+  before(async () => { ({ pg, store, dir, server } = await setUpFault('hlmon-fault-', served)); });
+  after(() => tearDownFault({ pg, store, dir, server }));
 
   /** Scrapes as the scraper reported them: per job, the scrape start times, split by success. */
   const scrapes = new Map<string, { ok: number[]; failed: number[] }>();
@@ -149,25 +161,8 @@ describe('spool replay across a kill -9 of the scraper process', function () {
   let server: TestServer;
   const served = new Map<string, number>();
 
-  before(async () => {
-    pg = await createPrivatePostgres();
-    store = await openStore({ url: pg.url, connectTimeoutMs: 1000 });
-    await store.migrate();
-    dir = await tempDir('hlmon-kill-');
-    const padding = Array.from({ length: PADDING_SERIES }, (_, i) => `padding{i="${i}"} ${i}`).join('\n');
-    server = await startServer((req, res) => {
-      const n = (served.get(req.url!) ?? 0) + 1;
-      served.set(req.url!, n);
-      res.end(`# TYPE seq counter\nseq ${n}\n${padding}\n`);
-    });
-  });
-
-  after(async () => {
-    await store?.close();
-    await pg?.destroy();
-    await server?.close();
-    await dir?.remove();
-  });
+  before(async () => { ({ pg, store, dir, server } = await setUpFault('hlmon-kill-', served)); });
+  after(() => tearDownFault({ pg, store, dir, server }));
 
   it('stores every spooled scrape exactly once when the replaying process was killed', async () => {
     const jobs = Array.from({ length: TARGETS }, (_, i) => `  - job_name: k${i}\n    scrape_interval: 200ms\n    scrape_timeout: 190ms\n    metrics_path: /k${i}\n    static_configs: [{ targets: ['${server.address}'] }]`).join('\n');
