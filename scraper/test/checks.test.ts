@@ -135,6 +135,28 @@ describe('http checks', () => {
       await s.close();
     }
   });
+
+  it('neither probes nor writes while paused, and says it is paused', async () => {
+    let requests = 0;
+    const s = await startServer((_req, res) => { requests++; res.end('ok'); });
+    try {
+      const c = check(`{ name: web, type: http, target: "http://${s.address}/", paused: true }`);
+      expect(c.paused).to.equal(true);
+      expect(check(`{ name: web, type: http, target: "http://${s.address}/" }`)).to.not.have.property('paused');
+      const sink = new CollectingSink();
+      const state = await new CheckRunner(c, PROBES.http, sink, systemClock).run();
+      expect(state).to.include({ paused: true, health: 'unknown', lastRunMs: 0 });
+      expect(requests).to.equal(0);
+      expect(sink.batches).to.have.length(0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('rejects a paused value that is not a boolean', () => {
+    const r = parseConfig('checks:\n  - { name: web, type: http, target: "http://x/", paused: yes please }\n', 't.yml', { env: {} });
+    expect(r.errors?.map((e) => e.message)).to.deep.equal(['expected true or false, got string "yes please"']);
+  });
 });
 
 describe('tcp checks', () => {

@@ -19,6 +19,7 @@ const Check = z.object({
   responseTimeMs: z.number().nullable(), httpStatusCode: z.number().nullable(), labels: z.record(z.string(), z.string()),
   uptimeRatio24h: z.number().nullable(), uptimeRatio7d: z.number().nullable(), uptime: Uptime,
   certificateExpiresMs: z.number().nullable(),
+  paused: z.boolean(),
 });
 const Incident = z.object({
   id: z.number(), check: z.string(), startedAtMs: z.number(), endedAtMs: z.number().nullable(),
@@ -37,6 +38,8 @@ const NewCheck = z.strictObject({
   labels: LabelsSchema.optional(),
 });
 const CheckPatch = z.strictObject({
+  /** true stops probing (the check and its history stay; it writes nothing); false resumes. */
+  paused: z.boolean().optional(),
   target: z.string().min(1).max(2000).optional(),
   intervalSeconds: z.number().int().min(1).max(86_400).optional(),
   timeoutSeconds: z.number().min(0.1).max(3600).optional(),
@@ -55,8 +58,9 @@ export function checksRoutes(deps: { sources: V1Sources; editor: ConfigEditor; i
   async function describe(checks: readonly CheckView[], only?: string): Promise<z.infer<typeof Check>[]> {
     const now = clock.now();
     // The timeout is in the config, not in the scraper's state.
-    const configured = (sources.config.current() as { checks?: readonly { name: string; timeoutMs: number }[] } | undefined)?.checks ?? [];
+    const configured = (sources.config.current() as { checks?: readonly { name: string; timeoutMs: number; paused?: boolean }[] } | undefined)?.checks ?? [];
     const timeouts = new Map(configured.map((c) => [c.name, c.timeoutMs / 1000]));
+    const paused = new Set(configured.filter((c) => c.paused === true).map((c) => c.name));
     const windows = Object.keys(UPTIME_WINDOWS) as UptimeWindow[];
     const [ratios, certs] = await Promise.all([
       Promise.all(windows.map((w) => uptimeRatios(engine, w, now, only))),
@@ -71,6 +75,7 @@ export function checksRoutes(deps: { sources: V1Sources; editor: ConfigEditor; i
         httpStatusCode: numberOrNull(c.metrics['probe_http_status_code']), labels: c.labels.toObject(),
         uptimeRatio24h: uptime['24h'], uptimeRatio7d: uptime['7d'], uptime,
         certificateExpiresMs: numberOrNull(certs.get(c.name)),
+        paused: paused.has(c.name),
       };
     });
   }
@@ -126,12 +131,14 @@ export function checksRoutes(deps: { sources: V1Sources; editor: ConfigEditor; i
     }),
     route({
       method: 'patch', path: '/api/v1/checks/:name', access: 'editor', tag: 'checks',
-      summary: "Changes a check's target, interval, timeout or labels in hlmon.yml and applies it.",
+      summary: "Pauses or resumes a check, or changes its target, interval, timeout or labels, in hlmon.yml and applies it.",
       params: NameParams,
       body: CheckPatch,
       response: z.object({ check: z.object({ id: z.string(), name: z.string() }) }),
       handler: async ({ params, body }) => {
         await editor.edit((doc) => updateCheck(doc, params.name, {
+          // Resuming removes the key rather than writing `paused: false`, so the file reads as before the pause.
+          paused: body.paused === undefined ? undefined : body.paused ? true : null,
           target: body.target,
           interval: body.intervalSeconds === undefined ? undefined : `${body.intervalSeconds}s`,
           timeout: body.timeoutSeconds === undefined ? undefined : `${Math.round(body.timeoutSeconds * 1000)}ms`,

@@ -3,6 +3,11 @@
  * probe's series and, on failure, `probe_failure_info{reason="..."} 1`, all labelled
  * `job="check", check, instance` plus the check's labels. Series that a run no longer reports (a
  * failure reason that changed, TLS series after a connection failure) get staleness markers.
+ *
+ * A paused check (`paused: true` in its config) is not probed and writes nothing. Pausing changes the
+ * check's config and so replaces its runner: the old runner's `stop()` marks its series stale, so PromQL
+ * stops reporting a last value at once, while the stored history stays as it was. Resuming starts a fresh
+ * runner whose first run writes the series again.
  */
 import { type Clock, Labels, STALE_NAN } from '@hlmon/model';
 import type { CheckConfig } from '../config/types.js';
@@ -24,6 +29,8 @@ export interface CheckState {
   readonly intervalMs: number;
   /** The probe's series of the last run, by name (first value when a name has several label sets). */
   readonly metrics: Readonly<Record<string, number>>;
+  /** True while the check is paused: it is not probed and its health stays 'unknown'. */
+  readonly paused: boolean;
 }
 
 /** Runs one configured check. Not reentrant. */
@@ -42,7 +49,7 @@ export class CheckRunner {
     this.base = Labels.from({ ...check.labels, job: 'check', check: check.name, instance: check.target });
     this.state = {
       name: check.name, type: check.type, target: check.target, labels: this.base, health: 'unknown',
-      lastRunMs: 0, lastDurationMs: 0, lastError: '', intervalMs: check.intervalMs, metrics: {},
+      lastRunMs: 0, lastDurationMs: 0, lastError: '', intervalMs: check.intervalMs, metrics: {}, paused: check.paused === true,
     };
   }
 
@@ -56,8 +63,9 @@ export class CheckRunner {
     return this.state;
   }
 
-  /** Probes once; never throws. */
+  /** Probes once; never throws. A paused check returns its state without probing or writing. */
   async run(signal?: AbortSignal): Promise<CheckState> {
+    if (this.state.paused) return this.state;
     const startMs = this.clock.now();
     const t0 = performance.now();
     const timeout = AbortSignal.timeout(this.check.timeoutMs);

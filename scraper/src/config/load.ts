@@ -271,6 +271,7 @@ function readCheck(ctx: Ctx, node: Node, p: string, global: GlobalConfig): Check
   const timeoutMs = m.durationMs('timeout', Math.min(global.scrapeTimeoutMs, intervalMs));
   if (timeoutMs > intervalMs) ctx.error(m.raw('timeout'), `${p}.timeout`, 'timeout greater than interval');
   if (intervalMs === 0) ctx.error(m.raw('interval'), `${p}.interval`, 'must be greater than 0');
+  const paused = m.bool('paused', false);
   const labels = m.stringMap('labels');
   for (const l of Object.keys(labels)) {
     if (!isValidLabelName(l) || l.startsWith('__')) ctx.error(m.map('labels').keyNode(l), `${p}.labels.${l}`, `"${l}" is not a valid label name`);
@@ -328,7 +329,7 @@ function readCheck(ctx: Ctx, node: Node, p: string, global: GlobalConfig): Check
   }
   m.done();
   if (ctx.errors.length > before) return undefined;
-  return { name, type, target, intervalMs, timeoutMs, labels, ...opt('http', http), ...opt('tcp', tcp), ...opt('dns', dns) };
+  return { name, type, target, intervalMs, timeoutMs, labels, ...(paused ? { paused: true } : {}), ...opt('http', http), ...opt('tcp', tcp), ...opt('dns', dns) };
 }
 
 /** `server`: listen address, API access (anonymous role, CORS) and optional TLS. */

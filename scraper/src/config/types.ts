@@ -233,6 +233,11 @@ export interface CheckConfig {
   readonly timeoutMs: number;
   /** Extra labels on every series of this check. */
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * `paused: true`: the check is kept (its history, its place on status pages) but not probed, so it writes
+   * no samples; absent when false, so pausing and resuming is the only change to the check's identity.
+   */
+  readonly paused?: boolean;
   /** http settings (type http). */
   readonly http?: HttpCheckConfig;
   /** tcp settings (type tcp). */
