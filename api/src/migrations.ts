@@ -79,4 +79,12 @@ CREATE TABLE IF NOT EXISTS api_status_pages (
   created_at_ms bigint NOT NULL
 );`,
   },
+  {
+    name: '0003_alert_history_indexes',
+    sql: `
+-- The alerts route lists the newest resolved alerts of a window; a restarted server reads the newest row
+-- of every fingerprint to know which alerts it already recorded as pending or firing.
+CREATE INDEX IF NOT EXISTS api_alert_history_resolved ON api_alert_history (changed_at_ms DESC, id DESC) WHERE state = 'resolved';
+CREATE INDEX IF NOT EXISTS api_alert_history_fingerprint ON api_alert_history (fingerprint, id DESC);`,
+  },
 ];
