@@ -5,11 +5,14 @@
 import { openStore, type Migration, type Store } from '@hlmon/store';
 import { RULES_MIGRATIONS } from '@hlmon/rules';
 import { API_MIGRATIONS } from '@hlmon/api';
+import { SCRAPER_HEALTH_MIGRATION_SQL } from './scraper-health.js';
 
 /** Other packages' tables as store migrations, after the store's own (names prefixed by package). */
 export const EXTRA_MIGRATIONS: readonly Migration[] = [
   ...RULES_MIGRATIONS.map((m) => sqlMigration(`rules_${m.name}`, m.sql)),
   ...API_MIGRATIONS.map((m) => sqlMigration(`api_${m.name}`, m.sql)),
+  // Split mode: scrapers publish target health here for an api process (cli/src/scraper-health.ts).
+  sqlMigration('cli_0001_scraper_health', SCRAPER_HEALTH_MIGRATION_SQL),
 ];
 
 function sqlMigration(name: string, sql: string): Migration {

@@ -2,7 +2,7 @@
  * The hlmon command: dispatches to one command per process.
  */
 import { UsageError, type Command } from './args.js';
-import { startCommand, serverCommand } from './commands/start.js';
+import { startCommand, serverCommand, scraperCommand, apiCommand } from './commands/start.js';
 import { migrateCommand } from './commands/migrate.js';
 import { versionCommand } from './commands/version.js';
 import { configCheckCommand } from './commands/config.js';
@@ -11,7 +11,7 @@ import { exporterCommand } from './commands/exporter.js';
 import { rulesCheckCommand, rulesTestCommand } from './commands/rules.js';
 
 /** Every command, in the order `hlmon --help` lists them. */
-export const commands: readonly Command[] = [startCommand, serverCommand, exporterCommand, migrateCommand, importCommand, configCheckCommand, rulesCheckCommand, rulesTestCommand, versionCommand];
+export const commands: readonly Command[] = [startCommand, serverCommand, scraperCommand, apiCommand, exporterCommand, migrateCommand, importCommand, configCheckCommand, rulesCheckCommand, rulesTestCommand, versionCommand];
 
 /** Top-level usage text. */
 export function usage(): string {
