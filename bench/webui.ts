@@ -9,7 +9,7 @@
  * samples (7.5 GB of text) at about 3 blocks in 8 minutes on 2 cores, so use it at a smaller scale, e.g.
  * `100 2 5 ref`.
  *
- *   npm run build -w @hlmon/webui && node --max-old-space-size=8192 --conditions=source --import=tsx bench/webui.ts [hosts=100] [hours=24] [runs=5] [ref]
+ *   npm run build -w @hlmon/webui && node --max-old-space-size=8192 --conditions=source --import=tsx bench/webui.ts [hosts=100] [hours=24] [runs=5] [ref] [waterfall]
  */
 import os from 'node:os';
 import { chromium, type Browser } from 'playwright-core';
@@ -21,6 +21,8 @@ const hostsN = Number(process.argv[2] ?? 100);
 const hours = Number(process.argv[3] ?? 24);
 const runs = Number(process.argv[4] ?? 5);
 const withReference = process.argv.includes('ref');
+/** `waterfall`: also print, for the last measured visit of each page, every request's start and end after navigation. */
+const withWaterfall = process.argv.includes('waterfall');
 const CONTAINERS = 5;
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const START = NOW - hours * 3_600_000;
@@ -36,14 +38,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-interface PageFigures { jsGzipBytes: number; firstChartMs: number; allChartsMs: number }
+interface PageFigures { jsGzipBytes: number; firstChartMs: number; allChartsMs: number; waterfall: string[] }
 
 async function measurePage(browser: Browser, url: string, ready: string, count: number): Promise<PageFigures> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
   let jsGzipBytes = 0;
   const pending: Promise<void>[] = [];
+  const finished: { url: string; startMs: number; endMs: number }[] = [];
   page.on('requestfinished', (req) => {
+    // Resource timing is relative to the request's start time in ms since the epoch; navigation starts with the document.
+    const t = req.timing();
+    finished.push({ url: req.url(), startMs: t.startTime, endMs: t.startTime + t.responseEnd });
     if (!req.url().endsWith('.js')) return;
     pending.push(req.sizes().then((s) => { jsGzipBytes += s.responseBodySize; }));
   });
@@ -58,7 +64,13 @@ async function measurePage(browser: Browser, url: string, ready: string, count: 
   const t = await page.evaluate(`({ first: performance.getEntriesByName('hl-first-chart')[0]?.startTime ?? NaN, now: performance.now() })`) as { first: number; now: number };
   await Promise.all(pending);
   await context.close();
-  return { jsGzipBytes, firstChartMs: t.first, allChartsMs: t.now };
+  const t0 = Math.min(...finished.map((f) => f.startMs));
+  const waterfall = finished.sort((a, b) => a.startMs - b.startMs).map((f) => {
+    const u = new URL(f.url);
+    const q = u.searchParams.get('query');
+    return `${(f.startMs - t0).toFixed(0).padStart(6)} → ${(f.endMs - t0).toFixed(0).padStart(6)} ms  ${u.pathname}${q ? ` ${q.slice(0, 90)}` : ''}`;
+  });
+  return { jsGzipBytes, firstChartMs: t.first, allChartsMs: t.now, waterfall };
 }
 
 /**
@@ -106,6 +118,10 @@ async function measureEngine(label: string, server: TestServer, browser: Browser
   for (let i = 0; i < runs; i++) {
     overview.push(await measurePage(browser, `${server.url}/`, 'hl-host-card', Math.min(hostsN, 1)));
     host.push(await measurePage(browser, `${server.url}/hosts/host-007%3A9100?range=24h`, 'hl-chart[data-drawn]', 8));
+  }
+  if (withWaterfall) {
+    process.stdout.write(`\n${label}, overview (first chart ${overview.at(-1)!.firstChartMs.toFixed(0)} ms):\n${overview.at(-1)!.waterfall.join('\n')}\n`);
+    process.stdout.write(`\n${label}, host 24 h (first chart ${host.at(-1)!.firstChartMs.toFixed(0)} ms):\n${host.at(-1)!.waterfall.join('\n')}\n`);
   }
   rows.push([label, 'overview', (median(overview.map((f) => f.jsGzipBytes)) / 1024).toFixed(1), median(overview.map((f) => f.firstChartMs)).toFixed(0), median(overview.map((f) => f.allChartsMs)).toFixed(0)]);
   rows.push([label, 'host 24 h', (median(host.map((f) => f.jsGzipBytes)) / 1024).toFixed(1), median(host.map((f) => f.firstChartMs)).toFixed(0), median(host.map((f) => f.allChartsMs)).toFixed(0)]);

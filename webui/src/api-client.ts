@@ -61,6 +61,8 @@ export class ApiClient extends EventTarget {
       throw new HttpError('cannot reach the server', 0, 'network', { cause: err });
     }
     this.setState('online');
+    // DELETE and logout answer 204 No Content: success without a body.
+    if (res.status === 204) return undefined as T;
     let body: unknown;
     try {
       body = await res.json();

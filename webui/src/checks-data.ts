@@ -2,7 +2,7 @@
  * Uptime checks as PromQL sees them: the scraper writes blackbox_exporter's `probe_*` series with
  * `job="check"` and a `check` label, so the checks views need no endpoint of their own to show results.
  */
-import type { ApiClient } from './api-client.js';
+import { HttpError, type ApiClient } from './api-client.js';
 
 /** One check's current state. */
 export interface CheckRow {
@@ -16,6 +16,60 @@ export interface CheckRow {
   readonly httpStatus: number | null;
   /** probe_success samples over the last hour, one per minute (null: no result that minute). */
   readonly heartbeats: (number | null)[];
+  /** The check as hlmon.yml configures it (GET /api/v1/checks); absent for probe series of no configured check. */
+  readonly config?: ConfiguredCheck;
+}
+
+/** A check of GET /api/v1/checks: what can be edited, and whether it is paused. */
+export interface ConfiguredCheck {
+  readonly name: string;
+  readonly type: string;
+  readonly target: string;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number | null;
+  readonly paused: boolean;
+  /** The last run's failure reason ('' or null after a success). */
+  readonly lastError: string | null;
+}
+
+/**
+ * The configured checks, or null when the server has no check management (404): the page then shows the
+ * probe series alone and offers no edit buttons.
+ */
+export async function loadConfiguredChecks(api: ApiClient, signal: AbortSignal): Promise<ConfiguredCheck[] | null> {
+  try {
+    const { checks } = await api.json<{ checks: ConfiguredCheck[] }>('/api/v1/checks', { signal });
+    return checks.map((c) => ({ ...c, paused: c.paused === true }));
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+/**
+ * The probe rows joined with the configured checks: every configured check has a row, also one that is
+ * paused (its series are stale, so PromQL no longer returns it) or has not run yet.
+ */
+export function mergeChecks(rows: readonly CheckRow[], configured: readonly ConfiguredCheck[] | null): CheckRow[] {
+  if (!configured) return [...rows];
+  const byName = new Map(configured.map((c) => [c.name, c]));
+  const out = rows.map((r) => (byName.has(r.check) ? { ...r, config: byName.get(r.check)! } : r));
+  const shown = new Set(rows.map((r) => r.check));
+  for (const c of configured) {
+    if (shown.has(c.name)) continue;
+    out.push({
+      check: c.name, instance: c.target, up: false, durationSeconds: null, uptime24h: null, uptime7d: null,
+      certExpiresInSeconds: null, httpStatus: null, heartbeats: new Array<number | null>(61).fill(null), config: c,
+    });
+  }
+  return out.sort((a, b) => a.check.localeCompare(b.check));
+}
+
+/** What a row's status badge says: a paused check is neither up nor down; a configured one without results is pending. */
+export function checkStatus(r: CheckRow): 'paused' | 'pending' | 'up' | 'down' {
+  if (r.config?.paused) return 'paused';
+  if (r.config && r.heartbeats.every((b) => b === null) && r.durationSeconds === null) return 'pending';
+  return r.up ? 'up' : 'down';
 }
 
 const SEL = 'job="check"';
@@ -87,6 +141,8 @@ export function patchCheck(rows: readonly CheckRow[], e: CheckEvent): CheckRow[]
   const i = rows.findIndex((r) => r.check === e.name);
   if (i >= 0) {
     const r = rows[i]!;
+    // A result that was on its way when the check was paused does not make it look running again.
+    if (r.config?.paused) return [...rows];
     const out = [...rows];
     out[i] = { ...r, up: e.up, durationSeconds, heartbeats: withBeat(r.heartbeats), httpStatus: e.up ? null : r.httpStatus };
     return out;

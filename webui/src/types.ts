@@ -78,11 +78,49 @@ export interface Silence {
   readonly status: { state: 'active' | 'pending' | 'expired' };
 }
 
-/** A user of GET /api/v1/users → { users } (expected). */
+/** A role: what a user or an API key may do. */
+export type Role = 'viewer' | 'editor' | 'admin';
+
+/** A user of GET /api/v1/users → { users }. */
 export interface User {
-  readonly id: string;
+  readonly id: number | string;
   readonly username: string;
-  readonly role: 'viewer' | 'editor' | 'admin';
+  readonly role: Role;
+  readonly createdAtMs?: number;
+}
+
+/** An API key of GET /api/v1/keys → { keys } (never its secret). */
+export interface ApiKey {
+  readonly id: number;
+  readonly name: string;
+  /** The first characters of the secret, to tell keys apart. */
+  readonly prefix: string;
+  readonly role: Role;
+  readonly createdAtMs: number;
+  readonly lastUsedMs: number | null;
+  readonly revokedAtMs: number | null;
+}
+
+/** A notification receiver of GET /api/v1/receivers → { receivers }; integrations as "webhook/0". */
+export interface Receiver {
+  readonly name: string;
+  readonly integrations: readonly string[];
+}
+
+/** One integration's outcome of POST /api/v1/receivers/:name/test → { results }. */
+export interface ReceiverTestResult {
+  readonly integration: string;
+  readonly ok: boolean;
+  readonly error: string;
+  readonly durationMs: number;
+}
+
+/** A public status page of GET /api/v1/status-pages → { pages }; PUT /api/v1/status-pages/:slug creates or replaces one. */
+export interface StatusPage {
+  readonly slug: string;
+  readonly title: string;
+  readonly description: string;
+  readonly checks: readonly string[];
 }
 
 /** GET /api/v1/session → the caller: a logged-in user, or an API key's or anonymous access's role; 401 when none. */

@@ -15,6 +15,7 @@ const HOSTS: HostSpec[] = [
 const CHECKS: CheckSpec[] = [
   { check: 'nas-web', instance: 'https://nas.lan', certExpiresMs: NOW + 40 * 86_400_000 },
   { check: 'router-ssh', instance: 'router.lan:22', failsAt: (t) => Math.floor(t / (7 * MINUTE)) % 5 === 0 },
+  { check: 'printer', instance: 'http://printer.lan', failsAt: () => true },
 ];
 const SHOTS = path.resolve(WEBUI_DIR, '..', 'test-output', 'screenshots');
 
@@ -31,7 +32,11 @@ describe('web UI in headless Chromium', function () {
     server = await startTestServer(function* () {
       yield* generateHosts(HOSTS, NOW - 3 * 60 * MINUTE, NOW);
       yield* generateChecks(CHECKS, NOW - 3 * 60 * MINUTE, NOW);
-    });
+    }, { checks: [
+      { name: 'nas-web', type: 'http', target: 'https://nas.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: null },
+      { name: 'router-ssh', type: 'tcp', target: 'router.lan:22', intervalSeconds: 30, timeoutSeconds: 5, paused: false, lastError: null },
+      { name: 'printer', type: 'http', target: 'http://printer.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: 'HTTP status 503 is not 2xx' },
+    ] });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -180,6 +185,145 @@ describe('web UI in headless Chromium', function () {
     expect(consoleErrors).to.deep.equal([]);
   });
 
+  it('pauses a check, shows it paused, and resumes it', async () => {
+    await open('/checks');
+    const row = page.locator('page-checks tbody tr', { hasText: 'nas-web' });
+    await row.locator('.badge', { hasText: 'up' }).waitFor();
+    await page.getByRole('button', { name: 'Pause nas-web' }).click();
+    await row.locator('.badge', { hasText: 'paused' }).waitFor();
+    expect(await row.getAttribute('data-status')).to.equal('paused');
+    await page.getByRole('status').filter({ hasText: 'Check nas-web paused' }).waitFor();
+    await shot('checks-paused');
+    await page.getByRole('button', { name: 'Resume nas-web' }).click();
+    await row.locator('.badge', { hasText: 'up' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Pause nas-web' }).count()).to.equal(1);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('edits a check in a form prefilled with its settings', async () => {
+    await open('/checks');
+    await page.getByRole('button', { name: 'Edit router-ssh' }).click();
+    const form = page.getByRole('form', { name: 'Edit check router-ssh' });
+    expect(await form.getByLabel('Target').inputValue()).to.equal('router.lan:22');
+    expect(await form.getByLabel('Timeout').inputValue()).to.equal('5');
+    await form.getByLabel('Every').fill('45');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Check router-ssh saved' }).waitFor();
+    expect(await form.count()).to.equal(0);
+    const listed = await (await fetch(`${server.url}/api/v1/checks`)).json() as { checks: { name: string; intervalSeconds: number }[] };
+    expect(listed.checks.find((c) => c.name === 'router-ssh')!.intervalSeconds).to.equal(45);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('shows why a check fails', async () => {
+    await open('/checks');
+    const row = page.locator('page-checks tbody tr', { hasText: 'printer' });
+    await row.locator('.badge', { hasText: 'down' }).waitFor();
+    expect(await row.locator('.reason').innerText()).to.equal('HTTP status 503 is not 2xx');
+  });
+
+  it('manages users on the settings page: create, change role, delete', async () => {
+    await open('/settings');
+    const users = page.locator('section[aria-label="Users"]');
+    await users.locator('td', { hasText: 'guest' }).waitFor();
+    const form = page.getByRole('form', { name: 'New user' });
+    await form.getByLabel('User name').fill('erin');
+    await form.getByLabel('Password').fill('long enough password');
+    await form.getByLabel('Role').selectOption('editor');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await users.getByRole('status').filter({ hasText: 'User erin created' }).waitFor();
+    const role = page.getByLabel('Role of erin');
+    expect(await role.inputValue()).to.equal('editor');
+    await role.selectOption('admin');
+    await users.getByRole('status').filter({ hasText: 'erin is now admin' }).waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete user erin' }).click();
+    await users.getByRole('status').filter({ hasText: 'User erin deleted' }).waitFor();
+    expect(await users.locator('td', { hasText: 'erin' }).count()).to.equal(0);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('creates an API key, shows its secret once with a copy button, and revokes it', async () => {
+    await open('/settings');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const keys = page.locator('section[aria-label="API keys"]');
+    await keys.getByText('No API keys yet.').waitFor();
+    const form = page.getByRole('form', { name: 'New API key' });
+    await form.getByLabel('Name').fill('grafana');
+    await form.getByLabel('Role').selectOption('viewer');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const secret = await keys.locator('[data-secret]').innerText();
+    expect(secret).to.match(/^hlm_[0-9a-f]{32}$/);
+    await keys.getByRole('button', { name: 'Copy' }).click();
+    await keys.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(secret);
+    const row = keys.locator('tbody tr', { hasText: 'grafana' });
+    expect(await row.locator('td.last-used').innerText()).to.equal('never');
+    await shot('settings-key-created');
+    await keys.getByRole('button', { name: 'Hide the key' }).click();
+    expect(await keys.locator('[data-secret]').count()).to.equal(0);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Revoke key grafana' }).click();
+    await row.getByText(/revoked/).waitFor();
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('sends a test notification to a receiver and shows each outcome', async () => {
+    await open('/settings');
+    await page.getByRole('button', { name: 'Send test to phone' }).click();
+    await page.getByRole('status', { name: 'Test of phone' }).getByText('ntfy/0: sent').waitFor();
+    await page.getByRole('button', { name: 'Send test to broken' }).click();
+    await page.getByRole('status', { name: 'Test of broken' }).getByText('webhook/0: failed — connect ECONNREFUSED').waitFor();
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('creates, edits and deletes a status page, linking to its public address', async () => {
+    await open('/settings');
+    const section = page.locator('section[aria-label="Status pages"]');
+    await section.getByText('No status pages yet.').waitFor();
+    await section.getByRole('button', { name: 'New status page' }).click();
+    const form = page.getByRole('form', { name: 'New status page' });
+    await form.getByLabel('Address /status/').fill('home');
+    await form.getByLabel('Title').fill('Home services');
+    await form.getByLabel('nas-web').check();
+    await form.getByRole('button', { name: 'Create page' }).click();
+    await section.getByRole('status').filter({ hasText: 'Status page home created' }).waitFor();
+    expect(await section.getByRole('link', { name: '/status/home' }).getAttribute('href')).to.equal('/status/home');
+    await section.getByRole('button', { name: 'Edit status page home' }).click();
+    const edit = page.getByRole('form', { name: 'Edit status page home' });
+    expect(await edit.getByLabel('Title').inputValue()).to.equal('Home services');
+    expect(await edit.getByLabel('nas-web').isChecked()).to.equal(true);
+    await edit.getByLabel('router-ssh').check();
+    await edit.getByRole('button', { name: 'Save page' }).click();
+    await section.locator('td', { hasText: 'nas-web, router-ssh' }).waitFor();
+    await shot('settings');
+    page.once('dialog', (d) => void d.accept());
+    await section.getByRole('button', { name: 'Delete status page home' }).click();
+    await section.getByText('No status pages yet.').waitFor();
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('hides users, keys and every edit button of the settings page from a viewer', async () => {
+    await open('/');
+    await context.addCookies([{ name: 'hlmon_test_role', value: 'viewer', url: server.url }]);
+    await page.goto(server.url + '/settings');
+    await page.locator('section[aria-label="Receivers"] td', { hasText: 'phone' }).waitFor();
+    await page.locator('section[aria-label="Status pages"] .state, section[aria-label="Status pages"] table').first().waitFor();
+    expect(await page.locator('section[aria-label="Users"]').count()).to.equal(0);
+    expect(await page.locator('section[aria-label="API keys"]').count()).to.equal(0);
+    expect(await page.getByRole('button', { name: /Send test|New status page|Edit|Delete/ }).count()).to.equal(0);
+    await shot('settings-viewer');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('hides the check edit buttons from a viewer', async () => {
+    await open('/');
+    await context.addCookies([{ name: 'hlmon_test_role', value: 'viewer', url: server.url }]);
+    await page.goto(server.url + '/checks');
+    await page.locator('td', { hasText: 'router-ssh' }).waitFor();
+    expect(await page.getByRole('button', { name: /^(Edit|Pause|Resume|Delete) / }).count()).to.equal(0);
+  });
+
   it('silences an alert from a form prefilled with its labels', async () => {
     await open('/');
     await page.locator('hl-alert-list a', { hasText: 'Silence' }).click();
@@ -221,7 +365,6 @@ describe('web UI in headless Chromium', function () {
     await open('/settings');
     await page.locator('section[aria-label="Users"] td', { hasText: 'guest' }).waitFor();
     expect(await page.locator('section[aria-label="Server"]').innerText()).to.contain('hlmon test');
-    await shot('settings');
     expect(consoleErrors).to.deep.equal([]);
   });
 

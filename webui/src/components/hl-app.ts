@@ -86,7 +86,7 @@ export class HlApp extends LitElement {
     { path: '/rules', render: () => html`<page-rules .api=${this.api} .tick=${this.tick}></page-rules>` },
     { path: '/targets', render: () => html`<page-targets .stream=${this.stream} .api=${this.api} .tick=${this.tick}></page-targets>` },
     { path: '/explore', render: () => html`<page-explore .api=${this.api}></page-explore>` },
-    { path: '/settings', render: () => html`<page-settings .api=${this.api} .tick=${this.tick}></page-settings>` },
+    { path: '/settings', render: () => html`<page-settings .api=${this.api} .tick=${this.tick} .userRole=${this.userRole}></page-settings>` },
     { path: '/login', render: () => html`<page-login .api=${this.api}></page-login>` },
   ], { fallback: { render: () => html`<h1>Not found</h1><p>There is no page at <code>${location.pathname}</code>. <a href="/">Go to the overview</a>.</p>` } });
 
@@ -162,7 +162,7 @@ export class HlApp extends LitElement {
     try {
       await this.api.json('/api/v1/session', { method: 'DELETE' });
     } catch {
-      // 204 has no JSON body, which the client reports as an error; the cookie is gone either way.
+      // The server could not be reached or refused: the login page is still the right place to go.
     }
     location.assign('/login');
   }

@@ -15,7 +15,7 @@ import { Engine, MemoryStorage, QueryError, formatPromValue, parseExpr } from '@
 import type { ApiEngine } from '@hlmon/api';
 import { createApp, prometheusRouter, restRouter, webuiRouter, StreamHub, type Authenticator } from '@hlmon/api';
 import { PrometheusQueryError, parseSimpleSelector, startPrometheusEngine, type PrometheusEngine } from './prometheus-engine.js';
-import { pendingEndpointsRouter } from './pending-endpoints.js';
+import { pendingEndpointsRouter, type StandInCheck } from './pending-endpoints.js';
 import type { GeneratedSample } from './host-data.js';
 
 /** The webui package folder. */
@@ -53,6 +53,8 @@ export async function startTestServer(
     engine?: 'hlmon' | 'prometheus';
     /** The same samples family by family, for backfilling large data sets into Prometheus. */
     groupedSamples?: () => Iterable<GeneratedSample>;
+    /** The checks GET /api/v1/checks lists (the stand-in's PATCH pauses and edits them in memory). */
+    checks?: StandInCheck[];
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
@@ -105,7 +107,7 @@ export async function startTestServer(
         alerts, rules,
       }),
       restRouter({ engine, querier: storage, clock }),
-      pendingEndpointsRouter(() => clock.now()),
+      pendingEndpointsRouter(() => clock.now(), opts.checks ?? []),
       webuiRouter(dist),
     ],
   });
