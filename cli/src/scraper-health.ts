@@ -90,9 +90,9 @@ interface CheckRow {
   last_duration_ms: number; last_error: string; interval_ms: number; metrics: Record<string, number>; paused: boolean;
 }
 
-/** A target's identity: its job, URL and labels after relabeling (two targets may share a URL). */
+/** A target's identity: its job, URL and labels after relabeling (two targets may share a URL). JSON, as jsonb cannot hold NUL. */
 function targetKey(t: { job: string; url: string; labels: Labels }): string {
-  return `${t.job}\u0000${t.url}\u0000${t.labels.key}`;
+  return JSON.stringify([t.job, t.url, t.labels.key]);
 }
 
 /** A number that JSON can carry (NaN and infinities in check metrics become null, then NaN again on read). */
