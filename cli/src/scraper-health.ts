@@ -101,6 +101,42 @@ function finiteOrNull(v: number): number | null {
 }
 
 /**
+ * Runs rounds of database work one after another. A failed round is counted and logged once per outage
+ * (and its recovery once), never thrown: the next round simply tries again.
+ */
+class Rounds {
+  private chain: Promise<void> = Promise.resolve();
+  private failing = false;
+  errors = 0;
+
+  constructor(
+    private readonly log: (level: 'info' | 'warn', msg: string, err?: unknown) => void,
+    private readonly what: string,
+    private readonly meanwhile: string,
+  ) {}
+
+  run(round: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      try {
+        await round();
+        if (this.failing) this.log('info', `${this.what} works again`);
+        this.failing = false;
+      } catch (err) {
+        this.errors++;
+        if (!this.failing) this.log('warn', `${this.what} failed; ${this.meanwhile}`, err);
+        this.failing = true;
+      }
+    });
+    return this.chain;
+  }
+
+  /** Resolves when the round in progress, if any, has ended. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+}
+
+/**
  * Publishes one scraper's target and check health into the tables, every `intervalMs`.
  * Not reentrant: rounds never overlap (a slow database makes rounds late, not concurrent).
  */
@@ -110,11 +146,8 @@ export class HealthPublisher {
   private checksWritten = new Map<string, string>();
   private infoWritten = '';
   private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> = Promise.resolve();
-  private failing = false;
+  private readonly rounds: Rounds;
   private readonly startedMs = Date.now();
-  /** Rounds that failed (self metric). */
-  errors = 0;
 
   constructor(private readonly opts: {
     readonly sql: SqlFn;
@@ -125,7 +158,9 @@ export class HealthPublisher {
     readonly url: string;
     readonly intervalMs: number;
     readonly log: (level: 'info' | 'warn', msg: string, err?: unknown) => void;
-  }) {}
+  }) {
+    this.rounds = new Rounds(opts.log, 'publishing target health to the database', 'retrying every round');
+  }
 
   /** Publishes once now, then every interval. */
   async start(): Promise<void> {
@@ -136,24 +171,18 @@ export class HealthPublisher {
 
   /** One round; never throws (a failure is logged once per outage and counted, and retried next round). */
   publishNow(): Promise<void> {
-    this.round = this.round.then(async () => {
-      try {
-        await this.publish();
-        if (this.failing) this.opts.log('info', 'publishing target health works again');
-        this.failing = false;
-      } catch (err) {
-        this.errors++;
-        if (!this.failing) this.opts.log('warn', 'publishing target health to the database failed; retrying every round', err);
-        this.failing = true;
-      }
-    });
-    return this.round;
+    return this.rounds.run(() => this.publish());
+  }
+
+  /** Rounds that failed (self metric). */
+  get errors(): number {
+    return this.rounds.errors;
   }
 
   /** Stops publishing and removes this scraper's rows: it no longer scrapes those targets. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.round;
+    await this.rounds.idle();
     const name = this.opts.name;
     try {
       await this.opts.sql('DELETE FROM scraper_targets WHERE scraper = $1', [name]);
@@ -270,10 +299,7 @@ export class StoredScraperView extends EventEmitter<StoredScraperEvents> {
   private targetRows = new Map<string, Revisioned<StoredTarget>>();
   private checkRows = new Map<string, Revisioned<StoredCheck>>();
   private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> = Promise.resolve();
-  private failing = false;
-  /** Polls that failed (self metric). */
-  errors = 0;
+  private readonly rounds: Rounds;
 
   constructor(private readonly opts: {
     readonly sql: SqlFn;
@@ -281,6 +307,7 @@ export class StoredScraperView extends EventEmitter<StoredScraperEvents> {
     readonly log: (level: 'info' | 'warn', msg: string, err?: unknown) => void;
   }) {
     super();
+    this.rounds = new Rounds(opts.log, 'reading the scrapers\' target health', 'showing the last known state');
   }
 
   /** Loads what is published now (so the API starts with it), then polls. */
@@ -293,23 +320,17 @@ export class StoredScraperView extends EventEmitter<StoredScraperEvents> {
   /** Stops polling. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.polling;
+    await this.rounds.idle();
   }
 
   /** Reads the tables once; emits events for newer scrapes and check runs when `emit`. Never throws. */
   pollNow(emit = true): Promise<void> {
-    this.polling = this.polling.then(async () => {
-      try {
-        await this.poll(emit);
-        if (this.failing) this.opts.log('info', 'reading the scrapers\' target health works again');
-        this.failing = false;
-      } catch (err) {
-        this.errors++;
-        if (!this.failing) this.opts.log('warn', 'reading the scrapers\' target health failed; showing the last known state', err);
-        this.failing = true;
-      }
-    });
-    return this.polling;
+    return this.rounds.run(() => this.poll(emit));
+  }
+
+  /** Polls that failed (self metric). */
+  get errors(): number {
+    return this.rounds.errors;
   }
 
   /** Every published target; those of a scraper that stopped reporting are `unknown` with an error naming it. */

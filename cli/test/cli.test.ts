@@ -3,27 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freshPostgresDatabase } from '@hlmon/testkit';
-import { runCli, spawnCli } from './helpers.js';
+import { runCli, startCli } from './helpers.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'hlmon-cli-'));
 }
 
-/** Starts `hlmon start` and resolves with its URL once it prints that it is running. */
+/** Starts `hlmon start` on a free port. */
 function startHlmon(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawnCli(['start', '--listen', '127.0.0.1:0', ...args], { env });
-  let out = '', err = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('close', (code) => reject(new Error(`hlmon exited with ${code}: ${err}`)));
-  });
-  const stop = () => new Promise<number | null>((resolve) => { child.on('close', resolve); child.kill('SIGTERM'); });
-  return { url, stop, stderr: () => err };
+  return startCli(['start', '--listen', '127.0.0.1:0', ...args], env);
 }
 
 describe('hlmon CLI', function () {

@@ -27,6 +27,33 @@ export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: 
   });
 }
 
+/**
+ * Starts a long-running `hlmon ARGS` (start, server, scraper, api); `url` resolves once it prints that it
+ * is running, and rejects if it exits first.
+ */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawnCli(args, { env });
+  let out = '', err = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /running at (https?:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.stderr!.on('data', (d) => (err += d));
+    void exited.then((code) => reject(new Error(`hlmon ${args[0]} exited with ${code}: ${err}`)));
+  });
+  return {
+    url,
+    exited,
+    signal: (sig: NodeJS.Signals) => child.kill(sig),
+    /** SIGTERM, then the exit code. */
+    stop: async () => { if (child.exitCode === null) child.kill('SIGTERM'); return exited; },
+    stderr: () => err,
+  };
+}
+
 /** A scrape target on port 0 serving one gauge family whose values the test changes in `values` (label → value). */
 export async function gaugeTarget(metric: string, label: string, values: Record<string, number>) {
   const { listenOnPort0 } = await import('@hlmon/testkit');

@@ -9,30 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freshPostgresDatabase, listenOnPort0, type FreshDatabase, type Listening } from '@hlmon/testkit';
-import { runCli, spawnCli } from './helpers.js';
-
-/** Starts `hlmon ARGS` and resolves with its URL once it prints that it is running. */
-function startProcess(args: string[]) {
-  const child = spawnCli(args);
-  let out = '', err = '';
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    void exited.then((code) => reject(new Error(`hlmon ${args[0]} exited with ${code}: ${err}`)));
-  });
-  return {
-    url,
-    exited,
-    signal: (sig: NodeJS.Signals) => child.kill(sig),
-    stop: async () => { if (child.exitCode === null) child.kill('SIGTERM'); return exited; },
-    stderr: () => err,
-  };
-}
+import { runCli, startCli } from './helpers.js';
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -78,8 +55,8 @@ describe('hlmon scraper and hlmon api as separate processes', function () {
   let second: Listening;
   /** Scrapes each target served, by port. */
   const served = new Map<number, number>();
-  let scraper: ReturnType<typeof startProcess>;
-  let api: ReturnType<typeof startProcess>;
+  let scraper: ReturnType<typeof startCli>;
+  let api: ReturnType<typeof startCli>;
   let scraperUrl: string;
   let apiUrl: string;
 
@@ -101,7 +78,7 @@ describe('hlmon scraper and hlmon api as separate processes', function () {
     second = await countingTarget();
     configFile = path.join(dir, 'hlmon.yml');
     fs.writeFileSync(configFile, config([target.port]));
-    scraper = startProcess(['scraper', '--config', configFile, '--listen', '127.0.0.1:0', '--database-url', db.url, '--data-dir', path.join(dir, 'scraper'), '--name', 'scraper-1']);
+    scraper = startCli(['scraper', '--config', configFile, '--listen', '127.0.0.1:0', '--database-url', db.url, '--data-dir', path.join(dir, 'scraper'), '--name', 'scraper-1']);
     scraperUrl = await scraper.url;
   });
   after(async () => {
@@ -135,7 +112,7 @@ describe('hlmon scraper and hlmon api as separate processes', function () {
   });
 
   it('hlmon api on the same database answers PromQL over what the scraper stored', async () => {
-    api = startProcess(['api', '--config', configFile, '--listen', '127.0.0.1:0', '--database-url', db.url, '--data-dir', path.join(dir, 'api')]);
+    api = startCli(['api', '--config', configFile, '--listen', '127.0.0.1:0', '--database-url', db.url, '--data-dir', path.join(dir, 'api')]);
     apiUrl = await api.url;
     const up = await waitFor('up in the api', async () => {
       const r = await promQuery(apiUrl, 'up{job="split"}');
