@@ -164,3 +164,71 @@ describe('hlmon scraper and hlmon api as separate processes', function () {
     await waitFor('the targets gone from the api', async () => ((await targets(apiUrl)).length === 0 ? true : undefined));
   });
 });
+
+describe('two hlmon scraper shards and one hlmon api', function () {
+  this.timeout(120_000);
+  let db: FreshDatabase;
+  let dir: string;
+  const targetsServed: Listening[] = [];
+  const procs: ReturnType<typeof startCli>[] = [];
+
+  before(async () => {
+    db = await freshPostgresDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hlmon-shards-'));
+    for (let i = 0; i < 4; i++) {
+      targetsServed.push(await listenOnPort0((_req, res) => res.end(`# TYPE shard_gauge gauge\nshard_gauge ${i}\n`)));
+    }
+  });
+  after(async () => {
+    for (const p of procs) await p.stop();
+    for (const t of targetsServed) await t.close();
+    await db?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('splits the targets between the shards by hashmod, and the api lists and queries them all', async () => {
+    // The recipe of docs/scaling.md: the shard number comes from the environment through a target label.
+    const configFile = path.join(dir, 'hlmon.yml');
+    fs.writeFileSync(configFile, `global: { scrape_interval: 1s, scrape_timeout: 1s }
+server: { auth: { anonymous: viewer } }
+scrape_configs:
+  - job_name: sharded
+    static_configs:
+      - targets: [${targetsServed.map((t) => `'127.0.0.1:${t.port}'`).join(', ')}]
+        labels: { __tmp_shard: '\${HLMON_SHARD}' }
+    relabel_configs:
+      - source_labels: [__address__]
+        modulus: 2
+        target_label: __tmp_hash
+        action: hashmod
+      - source_labels: [__tmp_hash]
+        target_label: __tmp_shard
+        action: keepequal
+`);
+    const urls: string[] = [];
+    for (const shard of ['0', '1']) {
+      const p = startCli(['scraper', '--config', configFile, '--listen', '127.0.0.1:0', '--database-url', db.url, '--data-dir', path.join(dir, `s${shard}`), '--name', `shard-${shard}`], { HLMON_SHARD: shard });
+      procs.push(p);
+      urls.push(await p.url);
+    }
+    // The api reads the same file, so the variable must be set for it too; it scrapes nothing, any value does.
+    const api = startCli(['api', '--config', configFile, '--listen', '127.0.0.1:0', '--database-url', db.url, '--data-dir', path.join(dir, 'api')], { HLMON_SHARD: 'none' });
+    procs.push(api);
+    const apiUrl = await api.url;
+
+    const all = targetsServed.map((t) => `127.0.0.1:${t.port}`).sort();
+    const perShard = await Promise.all(urls.map(async (u) => (await targets(u)).map((t) => t.labels.instance!)));
+    expect(perShard.flat().sort(), 'every target in exactly one shard').to.deep.equal(all);
+    const listed = await waitFor('all targets up in the api', async () => {
+      const t = await targets(apiUrl);
+      return t.length === 4 && t.every((x) => x.health === 'up') ? t : undefined;
+    });
+    expect(listed.map((t) => t.labels.instance).sort()).to.deep.equal(all);
+    expect(listed.every((t) => !('__tmp_shard' in t.labels))).to.equal(true);
+    const values = await waitFor('every target\'s gauge', async () => {
+      const r = await promQuery(apiUrl, 'shard_gauge');
+      return r.length === 4 ? r : undefined;
+    });
+    expect(values.map((s) => s.value[1]).sort()).to.deep.equal(['0', '1', '2', '3']);
+  });
+});
