@@ -244,6 +244,45 @@ ${exporterHost ? `  - job_name: node
     expect(consoleErrors).to.deep.equal([]);
   });
 
+  it('pauses the check from the Checks page: shown paused, no new results, resumed again', async () => {
+    await login(ADMIN, '/checks', 3600);
+    const row = page.locator('page-checks tbody tr', { hasText: 'server-health' });
+    await row.locator('.badge.ok', { hasText: 'up' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Pause server-health' }).click();
+    await row.locator('.badge', { hasText: 'paused' }).waitFor();
+    expect(fs.readFileSync(configFile, 'utf8')).to.match(/paused: true/);
+    await waitFor('the scraper to pause the check', () => (running.scraper.checks().find((c) => c.name === 'server-health')?.paused ? true : undefined));
+    // The history stays; no sample is added while paused (the check runs every 5 s, so 6 s would show one).
+    const count = async () => {
+      const res = await fetch(`${running.url}/prometheus/api/v1/query?query=${encodeURIComponent('count_over_time(probe_success{check="server-health"}[1h])')}`, { headers: { cookie: await adminCookie() } });
+      const body = await res.json() as { data: { result: { value: [number, string] }[] } };
+      return Number(body.data.result[0]?.value[1] ?? 0);
+    };
+    const before = await count();
+    expect(before).to.be.greaterThan(0);
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(await count()).to.equal(before);
+    await shot('checks-paused');
+    await page.getByRole('button', { name: 'Resume server-health' }).click();
+    await row.locator('.badge.ok', { hasText: 'up' }).waitFor({ timeout: 20_000 });
+    expect(fs.readFileSync(configFile, 'utf8')).to.not.match(/paused:/);
+    expect(await count()).to.be.greaterThan(before);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('edits the check from the Checks page and writes the change into hlmon.yml', async () => {
+    await login(ADMIN, '/checks', 3600);
+    await page.getByRole('button', { name: 'Edit server-health' }).click();
+    const form = page.getByRole('form', { name: 'Edit check server-health' });
+    expect(await form.getByLabel('Every').inputValue()).to.equal('5');
+    await form.getByLabel('Every').fill('4');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Check server-health saved.').waitFor();
+    expect(running.scraper.checks().find((c) => c.name === 'server-health')!.intervalMs).to.equal(4000);
+    expect(fs.readFileSync(configFile, 'utf8')).to.match(/interval: 4s/);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
   it('silences a pending alert from the prefilled form, and the webhook is sent only the other one', async () => {
     switches.a = 1;
     switches.b = 1;
@@ -272,6 +311,77 @@ ${exporterHost ? `  - job_name: node
     expect(consoleErrors).to.deep.equal([]);
   });
 
+  it('manages users, API keys, receivers and status pages on the Settings page', async () => {
+    await login(ADMIN, '/settings', 3600);
+    // Users: create, change the role, delete.
+    const users = page.locator('section[aria-label="Users"]');
+    await users.locator('td', { hasText: ADMIN.username }).first().waitFor();
+    const newUser = page.getByRole('form', { name: 'New user' });
+    await newUser.getByLabel('User name').fill('temp');
+    await newUser.getByLabel('Password').fill('temporary password');
+    await newUser.getByLabel('Role').selectOption('viewer');
+    await newUser.getByRole('button', { name: 'Create user' }).click();
+    await users.getByText('User temp created.').waitFor();
+    await page.getByLabel('Role of temp').selectOption('editor');
+    await users.getByText('temp is now editor.').waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete user temp' }).click();
+    await users.getByText('User temp deleted.').waitFor();
+    // The last admin cannot be demoted: the server says so and the select goes back.
+    await page.getByLabel(`Role of ${ADMIN.username}`).selectOption('viewer');
+    await users.getByText(/Failed: the last admin cannot be demoted/).waitFor();
+    expect(await page.getByLabel(`Role of ${ADMIN.username}`).inputValue()).to.equal('admin');
+
+    // API keys: the secret is shown once and works; last used appears; revoking stops it.
+    const keys = page.locator('section[aria-label="API keys"]');
+    const newKey = page.getByRole('form', { name: 'New API key' });
+    await newKey.getByLabel('Name').fill('e2e-script');
+    await newKey.getByLabel('Role').selectOption('viewer');
+    await newKey.getByRole('button', { name: 'Create key' }).click();
+    const secret = await keys.locator('[data-secret]').innerText();
+    const withKey = () => fetch(`${running.url}/api/v1/hosts`, { headers: { authorization: `Bearer ${secret}` } });
+    expect((await withKey()).status).to.equal(200);
+    await page.reload();
+    const keyRow = page.locator('section[aria-label="API keys"] tbody tr', { hasText: 'e2e-script' });
+    expect(await keyRow.locator('td.last-used').innerText()).to.match(/ago$/);
+    expect(await page.locator('section[aria-label="API keys"] [data-secret]').count(), 'the secret is gone after a reload').to.equal(0);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Revoke key e2e-script' }).click();
+    await keyRow.getByText(/revoked/).waitFor();
+    expect((await withKey()).status).to.equal(401);
+
+    // Receivers: "Send test" reaches the webhook and says so.
+    const before = received.length;
+    await page.getByRole('button', { name: 'Send test to hook' }).click();
+    await page.getByRole('status', { name: 'Test of hook' }).getByText('webhook/0: sent').waitFor({ timeout: 20_000 });
+    await waitFor('the test notification at the webhook', () => (received.slice(before).some((b) => b.alerts.some((a) => a.labels.alertname === 'TestAlert')) ? true : undefined));
+
+    // Status pages: create, open the public page, edit, delete.
+    const pagesSection = page.locator('section[aria-label="Status pages"]');
+    await pagesSection.getByRole('button', { name: 'New status page' }).click();
+    const newPage = page.getByRole('form', { name: 'New status page' });
+    await newPage.getByLabel('Address /status/').fill('home');
+    await newPage.getByLabel('Title').fill('Home services');
+    await newPage.getByLabel('server-health').check();
+    await newPage.getByRole('button', { name: 'Create page' }).click();
+    await pagesSection.getByText('Status page home created.').waitFor();
+    const href = await pagesSection.getByRole('link', { name: '/status/home' }).getAttribute('href');
+    const publicPage = await fetch(running.url + href!);
+    expect(publicPage.status).to.equal(200);
+    expect(await publicPage.text()).to.contain('Home services').and.to.contain('server-health');
+    await pagesSection.getByRole('button', { name: 'Edit status page home' }).click();
+    const edit = page.getByRole('form', { name: 'Edit status page home' });
+    await edit.getByLabel('Title').fill('Home lab');
+    await edit.getByRole('button', { name: 'Save page' }).click();
+    await pagesSection.locator('td', { hasText: 'Home lab' }).waitFor();
+    await shot('settings');
+    page.once('dialog', (d) => void d.accept());
+    await pagesSection.getByRole('button', { name: 'Delete status page home' }).click();
+    await pagesSection.getByText('No status pages yet.').waitFor();
+    expect((await fetch(running.url + href!)).status).to.equal(404);
+    expect(consoleErrors.filter((e) => !/status of 409/.test(e))).to.deep.equal([]);
+  });
+
   it('shows a viewer no edit buttons', async () => {
     const cookie = await adminCookie();
     const res = await fetch(`${running.url}/api/v1/users`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-requested-with': 'test' }, body: JSON.stringify({ ...VIEWER, role: 'viewer' }) });
@@ -283,7 +393,12 @@ ${exporterHost ? `  - job_name: node
     await page.goto(running.url + '/checks');
     await page.locator('page-checks tr', { hasText: 'server-health' }).waitFor();
     expect(await page.getByRole('button', { name: 'New check' }).count()).to.equal(0);
+    expect(await page.getByRole('button', { name: /^(Edit|Pause|Resume|Delete) / }).count()).to.equal(0);
     await shot('viewer-checks');
+    await page.goto(running.url + '/settings');
+    await page.locator('section[aria-label="Receivers"]').getByRole('cell', { name: 'hook', exact: true }).waitFor();
+    expect(await page.locator('section[aria-label="Users"], section[aria-label="API keys"]').count()).to.equal(0);
+    expect(await page.getByRole('button', { name: /Send test|New status page/ }).count()).to.equal(0);
     expect(consoleErrors).to.deep.equal([]);
   });
 

@@ -18,6 +18,8 @@ export interface CheckRow {
   readonly heartbeats: (number | null)[];
   /** The check as hlmon.yml configures it (GET /api/v1/checks); absent for probe series of no configured check. */
   readonly config?: ConfiguredCheck;
+  /** True for a configured check with no current result (just created or resumed): `up` means nothing yet. */
+  readonly pending?: boolean;
 }
 
 /** A check of GET /api/v1/checks: what can be edited, and whether it is paused. */
@@ -59,7 +61,7 @@ export function mergeChecks(rows: readonly CheckRow[], configured: readonly Conf
     if (shown.has(c.name)) continue;
     out.push({
       check: c.name, instance: c.target, up: false, durationSeconds: null, uptime24h: null, uptime7d: null,
-      certExpiresInSeconds: null, httpStatus: null, heartbeats: new Array<number | null>(61).fill(null), config: c,
+      certExpiresInSeconds: null, httpStatus: null, heartbeats: new Array<number | null>(61).fill(null), config: c, pending: true,
     });
   }
   return out.sort((a, b) => a.check.localeCompare(b.check));
@@ -68,7 +70,7 @@ export function mergeChecks(rows: readonly CheckRow[], configured: readonly Conf
 /** What a row's status badge says: a paused check is neither up nor down; a configured one without results is pending. */
 export function checkStatus(r: CheckRow): 'paused' | 'pending' | 'up' | 'down' {
   if (r.config?.paused) return 'paused';
-  if (r.config && r.heartbeats.every((b) => b === null) && r.durationSeconds === null) return 'pending';
+  if (r.pending) return 'pending';
   return r.up ? 'up' : 'down';
 }
 
@@ -144,7 +146,7 @@ export function patchCheck(rows: readonly CheckRow[], e: CheckEvent): CheckRow[]
     // A result that was on its way when the check was paused does not make it look running again.
     if (r.config?.paused) return [...rows];
     const out = [...rows];
-    out[i] = { ...r, up: e.up, durationSeconds, heartbeats: withBeat(r.heartbeats), httpStatus: e.up ? null : r.httpStatus };
+    out[i] = { ...r, up: e.up, pending: false, durationSeconds, heartbeats: withBeat(r.heartbeats), httpStatus: e.up ? null : r.httpStatus };
     return out;
   }
   const row: CheckRow = {

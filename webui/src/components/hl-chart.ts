@@ -111,6 +111,15 @@ export class HlChart extends LitElement {
   }
 
   private async draw(): Promise<void> {
+    // One chart draws at a time, in the order their data arrived: ApexCharts renders in several asynchronous
+    // steps, and eight charts rendering interleaved on the one main thread would all finish late.
+    const turn = drawQueue.then(() => this.drawNow());
+    drawQueue = turn.catch(() => undefined);
+    await turn;
+  }
+
+  private async drawNow(): Promise<void> {
+    if (!this.isConnected) return;
     if (this.chart) {
       await this.chart.updateOptions({ series: this.series, xaxis: { min: this.startMs, max: this.endMs } }, false, false);
       this.markDrawn();
@@ -158,6 +167,8 @@ export class HlChart extends LitElement {
         },
       },
       series: this.series,
+      // ApexCharts' default palette has five colours, so the seventh CPU mode looked like the second.
+      colors: PALETTE,
       dataLabels: { enabled: false },
       stroke: { width: 1.5, curve: 'straight' },
       fill: { type: 'solid', opacity: this.stacked ? 0.5 : 0.12 },
@@ -180,6 +191,12 @@ export class HlChart extends LitElement {
     </section>`;
   }
 }
+
+/** Ten distinguishable colours (Tableau 10), readable on the light and the dark background. */
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+/** The end of the last chart draw queued (see `draw`); one main thread per page, so one queue per page. */
+let drawQueue: Promise<unknown> = Promise.resolve();
 
 /** The chart library, loaded once on first use; a failed load is retried by the next chart. */
 let apexCharts: Promise<typeof import('apexcharts')> | undefined;

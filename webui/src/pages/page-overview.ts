@@ -34,6 +34,9 @@ const LIVE_FULL_RELOAD_TICKS = 4;
 
 type SortKey = 'name' | 'status' | 'cpu' | 'memory' | 'disk';
 
+/** Cards rendered in the first paint: more than a 4K screen shows. */
+const FIRST_CARDS = 24;
+
 const HISTORY_MS = 3_600_000;
 const HISTORY_STEP_S = 60;
 
@@ -76,7 +79,14 @@ export class PageOverview extends LitElement {
   });
 
   private readonly liveAlerts = new StreamWatch(this, () => this.stream, () => ['alerts'], () => void this.alerts.run(), () => this.reloadAll());
-  private readonly liveSeries = new StreamWatch(this, () => this.stream, () => Object.keys(LIVE_SERIES).map((e) => `series:${e}`), (data) => this.patchHosts(data as SeriesEventData), () => undefined);
+  // Subscribed once the cards are on screen: a subscription makes the server evaluate the three expressions
+  // over every host at once, which would compete with the first load; the first event brings whatever changed.
+  private readonly liveSeries = new StreamWatch(this, () => this.stream, () => (this.cardsShown ? Object.keys(LIVE_SERIES).map((e) => `series:${e}`) : []), (data) => this.patchHosts(data as SeriesEventData), () => undefined);
+  /**
+   * How many cards are rendered: the first screenful at once, the rest in the task after the first paint, so
+   * a hundred cards (three hundred sparklines) do not delay the ones on screen.
+   */
+  @state() private cardLimit = FIRST_CARDS;
 
   /** Writes a streamed value into the cards; a host missing from the result keeps its last known number. */
   private patchHosts(data: SeriesEventData): void {
@@ -98,13 +108,31 @@ export class PageOverview extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const live = this.stream?.live ?? false;
     if (changed.has('api') || (changed.has('tick') && (!live || this.tick % LIVE_FULL_RELOAD_TICKS === 0))) this.reloadAll();
+    if (!this.allCardsScheduled && (this.hosts.value?.length ?? 0) > FIRST_CARDS) this.scheduleAllCards();
   }
 
   private reloadAll(): void {
-    // Hosts and their sparklines first: the browser sends six requests at a time and the server answers
-    // them on one thread, so the rest (alerts; the checks panel) waits until the cards are on screen.
-    const first = [this.hosts.run(), this.history.memory.run(), this.history.cpu.run(), this.history.network.run()];
-    void Promise.allSettled(first.slice(0, 2)).then(() => { void this.alerts.run(); this.cardsShown = true; });
+    // The cards and one row of sparklines first: the server answers on one thread, so every request sent
+    // alongside delays them. The other sparklines, the alerts, the checks panel and the live subscription
+    // follow once the cards are on screen.
+    const first = [this.hosts.run(), this.history.memory.run()];
+    void Promise.allSettled(first).then(() => {
+      void this.history.cpu.run();
+      void this.history.network.run();
+      void this.alerts.run();
+      this.cardsShown = true;
+    });
+  }
+
+  private allCardsScheduled = false;
+
+  private scheduleAllCards(): void {
+    this.allCardsScheduled = true;
+    let done = false;
+    const all = () => { if (!done) { done = true; this.cardLimit = Infinity; } };
+    // After the next frame is painted; the timer covers a hidden tab, which paints no frames.
+    requestAnimationFrame(() => setTimeout(all, 0));
+    setTimeout(all, 250);
   }
 
   /** One sparkline metric for every host over the last hour, by instance. */
@@ -175,7 +203,7 @@ export class PageOverview extends LitElement {
           const visible = this.visibleHosts(hosts);
           return visible.length === 0
             ? html`<p class="state">No host matches “${this.filter}”.</p>`
-            : html`<div class="cards">${visible.map((h) => html`<hl-host-card .host=${h} .history=${history(h.instance)}></hl-host-card>`)}</div>`;
+            : html`<div class="cards">${visible.slice(0, this.cardLimit).map((h) => html`<hl-host-card .host=${h} .history=${history(h.instance)}></hl-host-card>`)}</div>`;
         }, { empty: (h) => h.length === 0, emptyText: 'No hosts yet. Add node_exporter or hlmon exporter targets to scrape_configs in hlmon.yml.', label: 'Loading hosts' })}
       </section>`;
   }
