@@ -6,7 +6,7 @@ import { isStaleNaN, type Appender, type CommitOptions, type CommitResult, type 
 import type { Knex } from 'knex';
 import { inTransaction } from './connection.js';
 import { BadInputError, StoreError } from './errors.js';
-import type { PartitionManager } from './partitions.js';
+import { DAY_MS, type PartitionManager } from './partitions.js';
 import type { SampleWriter } from './sample-writer.js';
 import type { ResolvedSeries, SeriesIndex } from './series-index.js';
 
@@ -33,6 +33,9 @@ DELETE FROM write_batches WHERE id IN (
   SELECT id FROM write_batches WHERE committed_at < now() - make_interval(secs => $1::double precision / 1000)
   ORDER BY committed_at LIMIT 100 FOR UPDATE SKIP LOCKED)`;
 
+/** Samples an appender makes room for at first; it doubles as needed. */
+const INITIAL_CAPACITY = 1024;
+
 /** What an appender needs from its store. */
 export interface AppenderDeps {
   readonly knex: Knex;
@@ -51,15 +54,24 @@ export class StoreAppender implements Appender {
   /**
    * Series id per sample: the id when the index knew the series at append time, else `-(slot + 1)` where
    * `slot` indexes `newLabels`. Resolving at append time keeps a steady writer (every series known) to one
-   * cache lookup per sample and no per-commit map.
+   * memo read per sample (SeriesIndex.idOf) and no per-commit map.
    */
-  private readonly ids: number[] = [];
+  private ids = new Float64Array(INITIAL_CAPACITY);
+  private timestamps = new Float64Array(INITIAL_CAPACITY);
+  private values = new Float64Array(INITIAL_CAPACITY);
+  /**
+   * 1 marks the staleness marker, kept apart from the value because a NaN's payload bits do not survive
+   * every JavaScript container. Columns are typed arrays: no per-element boxing or elements-kind changes,
+   * and the garbage collector never scans them.
+   */
+  private stale = new Uint8Array(INITIAL_CAPACITY);
+  private n = 0;
   private readonly newSlot = new Map<string, number>();
   private readonly newLabels: Labels[] = [];
-  private readonly timestamps: number[] = [];
-  // null stands for the staleness marker: it is kept out of the float array because V8 may change NaN
-  // payload bits when a NaN is stored in a double array.
-  private readonly values: (number | null)[] = [];
+  /** Days (since the epoch) of the appended timestamps, for the partitions; the last one is `dayStart`. */
+  private readonly days = new Set<number>();
+  private dayStart = 1;
+  private dayEnd = 0;
   private finished = false;
 
   constructor(private readonly deps: AppenderDeps) {}
@@ -70,32 +82,43 @@ export class StoreAppender implements Appender {
       throw new BadInputError(`sample of ${labels.toString()} has timestamp ${t}: must be an integer number of milliseconds`);
     }
     if (typeof v !== 'number') throw new BadInputError(`sample of ${labels.toString()} has a non-numeric value: ${String(v)}`);
-    const key = labels.key;
-    const id = this.deps.index.cached(key);
-    if (id !== undefined) {
-      this.ids.push(id);
-    } else {
+    const i = this.n;
+    if (i === this.ids.length) this.grow();
+    let id = this.deps.index.idOf(labels);
+    if (id === undefined) {
+      const key = labels.key;
       let slot = this.newSlot.get(key);
       if (slot === undefined) {
         slot = this.newLabels.length;
         this.newLabels.push(labels);
         this.newSlot.set(key, slot);
       }
-      this.ids.push(-(slot + 1));
+      id = -(slot + 1);
     }
-    this.timestamps.push(t);
-    this.values.push(isStaleNaN(v) ? null : v);
+    this.ids[i] = id;
+    this.timestamps[i] = t;
+    if (isStaleNaN(v)) this.stale[i] = 1;
+    else this.values[i] = v;
+    this.n = i + 1;
+    // Samples of one writer nearly always fall on the same day as the previous one: one comparison.
+    if (t < this.dayStart || t >= this.dayEnd) {
+      const day = Math.floor(t / DAY_MS);
+      this.days.add(day);
+      this.dayStart = day * DAY_MS;
+      this.dayEnd = this.dayStart + DAY_MS;
+    }
   }
 
   async commit(options: CommitOptions = {}): Promise<CommitResult> {
     if (this.finished) throw new StoreError('appender already committed or rolled back; create a new one', { code: 'CLOSED' });
     this.finished = true;
-    const n = this.ids.length;
+    const n = this.n;
     if (n === 0) return { samples: 0, seriesAdded: 0 };
     const { knex, index, partitions, writer, address } = this.deps;
-    await partitions.ensureForTimestamps(this.timestamps);
+    await partitions.ensureForTimestamps([...this.days].map((d) => d * DAY_MS));
 
     const { batchId } = options;
+    const newLabels = this.newLabels;
     const result = await inTransaction(knex, { address, doing: `committing ${n} samples` }, async (conn) => {
       if (batchId !== undefined) {
         // First, so that a replayed batch costs one statement and creates no series.
@@ -103,22 +126,24 @@ export class StoreAppender implements Appender {
         if (recorded.rowCount === 0) return undefined;
         await conn.query(PRUNE_BATCHES_SQL, [BATCH_ID_RETENTION_MS]);
       }
-      let seriesIds = this.ids;
+      let seriesIds = this.ids.subarray(0, n);
       let resolved: ResolvedSeries = { ids: new Map<string, number>(), added: 0 };
-      if (this.newLabels.length > 0) {
-        resolved = await index.resolve(conn, this.newLabels);
-        const idOfSlot = this.newLabels.map((l) => resolved.ids.get(l.key)!);
+      if (newLabels.length > 0) {
+        resolved = await index.resolve(conn, newLabels);
+        const idOfSlot = newLabels.map((l) => resolved.ids.get(l.key)!);
         // A copy: a failed transaction must leave `ids` as appended (the appender is not reused, but a
         // rejected commit should not leave half-rewritten state behind for debugging).
-        seriesIds = this.ids.map((id) => (id < 0 ? idOfSlot[-id - 1]! : id));
+        seriesIds = seriesIds.map((id) => (id < 0 ? idOfSlot[-id - 1]! : id));
       }
-      await writer.write(conn, { seriesIds, timestamps: this.timestamps, values: this.values });
+      await writer.write(conn, {
+        seriesIds, timestamps: this.timestamps.subarray(0, n), values: this.values.subarray(0, n), stale: this.stale.subarray(0, n),
+      });
       return resolved;
     });
     this.clear();
     if (result === undefined) return { samples: 0, seriesAdded: 0, duplicate: true };
     // Only now are the new ids committed and safe to cache.
-    index.remember(result.ids);
+    for (const l of newLabels) index.rememberLabels(l, result.ids.get(l.key)!);
     return { samples: n, seriesAdded: result.added };
   }
 
@@ -127,11 +152,21 @@ export class StoreAppender implements Appender {
     this.clear();
   }
 
+  private grow(): void {
+    const cap = this.ids.length * 2;
+    const ids = new Float64Array(cap); ids.set(this.ids); this.ids = ids;
+    const ts = new Float64Array(cap); ts.set(this.timestamps); this.timestamps = ts;
+    const vs = new Float64Array(cap); vs.set(this.values); this.values = vs;
+    const st = new Uint8Array(cap); st.set(this.stale); this.stale = st;
+  }
+
   private clear(): void {
     this.newSlot.clear();
-    this.newLabels.length = 0;
-    this.ids.length = 0;
-    this.timestamps.length = 0;
-    this.values.length = 0;
+    this.n = 0;
+    const empty = new Float64Array(0);
+    this.ids = empty;
+    this.timestamps = empty;
+    this.values = empty;
+    this.stale = new Uint8Array(0);
   }
 }

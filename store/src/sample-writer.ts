@@ -11,11 +11,22 @@ import { Readable } from 'node:stream';
 import copyStreams from 'pg-copy-streams';
 import type { RawConnection } from './connection.js';
 
-/** Sample columns: parallel arrays of one batch. `values[i] === null` is the staleness marker. */
+/**
+ * Sample columns: parallel arrays of one batch, as long as `seriesIds`. The staleness marker is `null` in
+ * `values`, or a nonzero `stale[i]`: typed arrays (what the appender keeps, see appender.ts) cannot hold
+ * null, and a NaN's payload does not survive every JavaScript container.
+ */
 export interface SampleColumns {
-  readonly seriesIds: readonly number[];
-  readonly timestamps: readonly number[];
-  readonly values: readonly (number | null)[];
+  readonly seriesIds: ArrayLike<number>;
+  readonly timestamps: ArrayLike<number>;
+  readonly values: ArrayLike<number | null>;
+  readonly stale?: ArrayLike<number>;
+}
+
+/** True when sample `i` of `columns` is the staleness marker. */
+function isStale(columns: SampleColumns, i: number): boolean {
+  const v = columns.values[i];
+  return v === null || v === undefined || (columns.stale !== undefined && columns.stale[i] !== 0);
 }
 
 /** Writes sample rows on a connection, inside the caller's transaction. */
@@ -31,26 +42,27 @@ const ROW_BYTES = 2 + 3 * (4 + 8);
 const ROWS_PER_CHUNK = 16384;
 const TWO_32 = 4294967296;
 
-function writeInt64(buf: Buffer, value: number, offset: number): void {
-  // Split a safe integer into two's-complement halves without BigInt, which is several times slower here.
-  const hi = Math.floor(value / TWO_32);
-  buf.writeInt32BE(hi, offset);
-  buf.writeUInt32BE(value - hi * TWO_32, offset + 4);
-}
-
 /** Encodes rows [from, to) as PostgreSQL binary COPY tuples. */
 function encodeChunk(columns: SampleColumns, from: number, to: number): Buffer {
   const buf = Buffer.allocUnsafe((to - from) * ROW_BYTES);
+  // A DataView rather than Buffer's writeInt32BE & co.: those check their arguments on every call, and this
+  // loop runs once per sample on the scraper's hot path.
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  const { seriesIds, timestamps, values } = columns;
   let o = 0;
   for (let i = from; i < to; i++) {
-    buf.writeInt16BE(3, o); o += 2;
-    buf.writeInt32BE(8, o); writeInt64(buf, columns.seriesIds[i]!, o + 4); o += 12;
-    buf.writeInt32BE(8, o); writeInt64(buf, columns.timestamps[i]!, o + 4); o += 12;
-    const v = columns.values[i];
-    if (v === null || v === undefined) {
-      buf.writeInt32BE(-1, o); o += 4;
+    dv.setInt16(o, 3); o += 2;
+    // int8 as two's-complement halves without BigInt, which is several times slower here.
+    const id = seriesIds[i]!;
+    const idHi = Math.floor(id / TWO_32);
+    dv.setInt32(o, 8); dv.setInt32(o + 4, idHi); dv.setUint32(o + 8, id - idHi * TWO_32); o += 12;
+    const t = timestamps[i]!;
+    const tHi = Math.floor(t / TWO_32);
+    dv.setInt32(o, 8); dv.setInt32(o + 4, tHi); dv.setUint32(o + 8, t - tHi * TWO_32); o += 12;
+    if (isStale(columns, i)) {
+      dv.setInt32(o, -1); o += 4;
     } else {
-      buf.writeInt32BE(8, o); buf.writeDoubleBE(v, o + 4); o += 12;
+      dv.setInt32(o, 8); dv.setFloat64(o + 4, values[i]!); o += 12;
     }
   }
   return o === buf.length ? buf : buf.subarray(0, o);
@@ -94,8 +106,7 @@ export class TextCopyWriter implements SampleWriter {
       for (let from = 0; from < n; from += ROWS_PER_CHUNK) {
         let s = '';
         for (let i = from; i < Math.min(n, from + ROWS_PER_CHUNK); i++) {
-          const v = columns.values[i];
-          s += `${columns.seriesIds[i]}\t${columns.timestamps[i]}\t${v === null || v === undefined ? '\\N' : formatFloat(v)}\n`;
+          s += `${columns.seriesIds[i]}\t${columns.timestamps[i]}\t${isStale(columns, i) ? '\\N' : formatFloat(columns.values[i]!)}\n`;
         }
         yield s;
       }
@@ -116,13 +127,12 @@ export class UnnestWriter implements SampleWriter {
     for (let from = 0; from < n; from += ROWS_PER_STATEMENT) {
       const to = Math.min(n, from + ROWS_PER_STATEMENT);
       // Array literals built by hand: pg's generic array serialiser would print -0 as 0.
-      const ids = '{' + columns.seriesIds.slice(from, to).join(',') + '}';
-      const ts = '{' + columns.timestamps.slice(from, to).join(',') + '}';
+      const ids = '{' + Array.prototype.slice.call(columns.seriesIds, from, to).join(',') + '}';
+      const ts = '{' + Array.prototype.slice.call(columns.timestamps, from, to).join(',') + '}';
       let vs = '{';
       for (let i = from; i < to; i++) {
-        const v = columns.values[i];
         if (i > from) vs += ',';
-        vs += v === null || v === undefined ? 'NULL' : formatFloat(v);
+        vs += isStale(columns, i) ? 'NULL' : formatFloat(columns.values[i]!);
       }
       vs += '}';
       await conn.query(UNNEST_SQL, [ids, ts, vs]);
