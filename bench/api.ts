@@ -16,7 +16,13 @@
  * The hosts, containers and checks answers are shared between callers for `cacheMs` (2 s, the server's
  * default); pass 0 to measure every request computed from the database.
  *
- *   node --conditions=source --import=tsx bench/api.ts [hosts=100] [hours=24] [interval=60] [seconds=10] [cacheMs=2000,0]
+ * Alerts and checks are real too: a RuleManager evaluates `node_load1 > 2` over the loaded hosts every 15 s
+ * (about half of them fire), the alert history holds 20 000 rows over 30 days (about 330 resolved a day),
+ * and the scraper runs CHECKS http checks every 30 s against a loopback site whose `probe_*` history is
+ * loaded for `checkDays` days (probe_success only beyond the hosts' `hours`), so /checks computes 24 h to
+ * 365 d uptime ratios over real data.
+ *
+ *   node --conditions=source --import=tsx bench/api.ts [hosts=100] [hours=24] [interval=60] [seconds=10] [cacheMs=2000,0] [checkDays=365]
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,12 +30,14 @@ import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { Registry } from 'prom-client';
 import type { Clock } from '@hlmon/model';
+import { Labels } from '@hlmon/model';
 import { Engine } from '@hlmon/query';
+import { engineQueryFn, MemoryPersistence, parseRuleFile, RuleManager } from '@hlmon/rules';
 import { openStore } from '@hlmon/store';
-import { freshPostgresDatabase, tempDir } from '@hlmon/testkit';
-import { Scraper } from '@hlmon/scraper';
+import { freshPostgresDatabase, listenOnPort0, tempDir } from '@hlmon/testkit';
+import { parseConfig, Scraper } from '@hlmon/scraper';
 import { API_MIGRATIONS, createApp, createServerApi, middlewareAsRouter, restRouter } from '@hlmon/api';
-import { generateHosts, seriesPerHost, type HostSpec } from '../webui/test/support/host-data.js';
+import { generateChecks, generateHosts, seriesPerHost, type HostSpec } from '../webui/test/support/host-data.js';
 
 const hostsN = Number(process.argv[2] ?? 100);
 const hours = Number(process.argv[3] ?? 24);
@@ -40,6 +48,13 @@ const seconds = Number(process.argv[5] ?? 10);
  * from the database. Each gets its own server over the same loaded database, so one load serves all.
  */
 const cacheList = (process.argv[6] ?? '2000,0').split(',').map(Number);
+/** Days of check history (probe_success at 30 s; the other probe_* series only for the hosts' hours). */
+const checkDays = Number(process.argv[7] ?? 365);
+const CHECKS = 10;
+const CHECK_INTERVAL_MS = 30_000;
+/** Hosts keep "reporting" this long after the bench's clock starts, so they stay up while it runs. */
+const AHEAD_MS = 30 * 60_000;
+const HISTORY_ROWS = 20_000;
 const CONTAINERS = 2;
 const CONNECTIONS = 50;
 const WS_CLIENTS = 200;
@@ -76,37 +91,86 @@ async function main(): Promise<void> {
     extraMigrations: API_MIGRATIONS.map((m) => ({ name: `api_${m.name}`, up: async (knex) => { await knex.raw(m.sql); } })),
   });
   const dir = await tempDir('hlmon-bench-api-');
+  // The checks' target: a loopback site that always answers 200.
+  const site = await listenOnPort0((_req, res) => { res.writeHead(200); res.end('ok'); });
+  const checkNames = Array.from({ length: CHECKS }, (_, i) => `site-${i}`);
+  const checkStartMs = nowMs - Math.max(checkDays * 86_400_000, hours * 3_600_000);
   try {
     await store.migrate();
-    await store.ensurePartitions(startMs - 86_400_000, nowMs + 86_400_000);
+    await store.ensurePartitions(Math.min(startMs, checkStartMs) - 86_400_000, nowMs + 86_400_000);
     const loadStart = performance.now();
     let samples = 0;
     let app = store.appender();
-    for (const s of generateHosts(hosts, startMs, nowMs, intervalSec * 1000)) {
-      app.append(s.labels, s.t, s.v);
+    const append = async (labels: Labels, t: number, v: number) => {
+      app.append(labels, t, v);
       if (++samples % 500_000 === 0) { await app.commit(); app = store.appender(); }
+    };
+    for (const s of generateHosts(hosts, startMs, nowMs + AHEAD_MS, intervalSec * 1000)) await append(s.labels, s.t, s.v);
+    const hostSamples = samples;
+    // Checks: probe_success for the whole history (1 failure in 500), the other probe_* series for the
+    // hosts' hours. The scraper's real checks continue these series while the bench runs.
+    const checkSpecs = checkNames.map((check, i) => ({ check, instance: `${site.url}/${i}`, failsAt: (t: number) => (t / CHECK_INTERVAL_MS + i) % 500 === 0 }));
+    for (const c of checkSpecs) {
+      const success = Labels.from({ __name__: 'probe_success', job: 'check', check: c.check, instance: c.instance });
+      for (let t = checkStartMs; t < startMs; t += CHECK_INTERVAL_MS) await append(success, t, c.failsAt(t) ? 0 : 1);
     }
+    for (const s of generateChecks(checkSpecs, startMs, nowMs, CHECK_INTERVAL_MS)) await append(s.labels, s.t, s.v);
     await app.commit();
     const loadSec = (performance.now() - loadStart) / 1000;
-    console.log(`loaded ${hostsN} hosts x ${seriesPerHost(CONTAINERS)} series x ${hours} h at ${intervalSec} s = ${samples} samples into PostgreSQL in ${loadSec.toFixed(1)} s (${Math.round(samples / loadSec)} samples/s, generation included)`);
-    // The server's clock starts at the end of the loaded data and runs from there: a load of several
+    console.log(`loaded ${hostsN} hosts x ${seriesPerHost(CONTAINERS)} series x ${hours} h at ${intervalSec} s (${hostSamples} samples, ${AHEAD_MS / 60_000} min of them after the clock's start) and ${CHECKS} checks over ${checkDays} d (${samples - hostSamples} samples) = ${samples} samples into PostgreSQL in ${loadSec.toFixed(1)} s (${Math.round(samples / loadSec)} samples/s, generation included)`);
+    // 20 000 alert history rows over 30 days, half of them resolutions, so the alerts route's last day holds
+    // about 330 resolved alerts.
+    await store.sql(
+      `INSERT INTO api_alert_history (fingerprint, labels, annotations, state, active_at_ms, resolved_at_ms, changed_at_ms)
+       SELECT md5((i / 2)::text), jsonb_build_object('alertname', 'HostHighLoad', 'instance', 'host-' || lpad((i % 100)::text, 3, '0') || ':9100', 'job', 'node', 'severity', 'warning'),
+              jsonb_build_object('summary', 'load is high'), CASE WHEN i % 2 = 0 THEN 'firing' ELSE 'resolved' END,
+              $1::bigint + (i / 2) * $2::bigint, CASE WHEN i % 2 = 0 THEN NULL ELSE $1::bigint + (i / 2) * $2::bigint + 600000 END,
+              $1::bigint + (i / 2) * $2::bigint + (i % 2) * 600000
+       FROM generate_series(0, $3::int - 1) i`,
+      [nowMs - 30 * 86_400_000, Math.floor((30 * 86_400_000) / (HISTORY_ROWS / 2)), HISTORY_ROWS],
+    );
+    await store.sql('ANALYZE');
+    // The server's clock starts at the end of the loaded check data and runs from there: a load of several
     // minutes would otherwise leave every host "down" (no sample within the 5 m lookback), which is not the
     // dashboard measured, while the shared cache still sees time pass.
     const offsetMs = Date.now() - nowMs;
     const clock: Clock = { now: () => Date.now() - offsetMs };
+    const configText = `global: { scrape_interval: 15s, evaluation_interval: 15s }
+checks:
+${checkSpecs.map((c) => `  - { name: ${c.check}, type: http, target: '${c.instance}', interval: 30s, timeout: 5s }`).join('\n')}
+`;
+    const parsed = parseConfig(configText, 'bench.yml');
+    if ('errors' in parsed) throw new Error(JSON.stringify(parsed.errors));
+    const rulesSpec = parseRuleFile(`groups:
+  - name: hosts
+    interval: 15s
+    rules:
+      - alert: HostHighLoad
+        expr: node_load1 > 2
+        labels: { severity: warning }
+        annotations: { summary: "load is {{ $value }}" }
+`, 'bench-rules.yml');
 
     for (const [round, cacheMs] of cacheList.entries()) {
       const engine = new Engine({ querier: store.querier(), clock });
-      const scraper = new Scraper({ appender: () => store.appender(), dataDir: dir.path });
+      const scraper = new Scraper({ appender: () => store.appender(), dataDir: dir.path, clock });
+      const applied = await scraper.applyConfig(parsed.config);
+      if (applied.errors.length > 0) throw new Error(applied.errors.join('; '));
+      await scraper.start();
+      const rules = new RuleManager({ clock, query: engineQueryFn(engine), appender: () => store.appender(), sink: () => undefined, persistence: new MemoryPersistence(), defaultIntervalMs: 15_000 });
+      await rules.load(rulesSpec.groups);
+      await rules.evaluateDue();
+      const background = new AbortController();
+      const ruleRun = rules.run(background.signal);
       const api = createServerApi({
-        sql: (t, p) => store.sql(t, p), clock, engine, scraper,
-        config: { file: undefined, current: () => undefined, currentText: async () => '', parse: () => ({ errors: [{ line: 1, column: 1, message: 'read-only' }] }), apply: async () => ({ errors: ['read-only'] }) },
+        sql: (t, p) => store.sql(t, p), clock, engine, scraper, rules,
+        config: { file: undefined, current: () => parsed.config, currentText: async () => configText, parse: () => ({ errors: [{ line: 1, column: 1, message: 'read-only' }] }), apply: async () => ({ errors: ['read-only'] }) },
         log: (line) => console.error(line),
         dashboardCacheMs: cacheMs,
       });
       const appKoa = createApp({
         registry: new Registry(), ready: () => true, log: (line) => console.error(line),
-        routers: [middlewareAsRouter(api.middleware), restRouter({ engine, querier: store.querier(), clock }), ...api.routers],
+        routers: [middlewareAsRouter(api.middleware), restRouter({ engine, querier: store.querier(), clock, rules }), ...api.routers],
       });
       const server = http.createServer(appKoa.callback());
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -116,16 +180,28 @@ async function main(): Promise<void> {
       const { secret } = await api.authenticator.store.createKey('bench', 'viewer', admin?.id);
       const headers = { authorization: `Bearer ${secret}` };
 
-      // One request at a time first: what a dashboard answer costs computed from the database (the cache is
-      // empty), the figure the shared cache hides under load.
-      const cold = [['endpoint (one request, cold)', 'ms']];
-      for (const p of ['/api/v1/hosts', `/api/v1/hosts/${hosts[0]!.instance}`, '/api/v1/containers', '/api/v1/checks']) {
-        const t0 = performance.now();
-        const res = await fetch(url + p, { headers });
-        await res.arrayBuffer();
-        cold.push([`${p} (${res.status})`, (performance.now() - t0).toFixed(1)]);
+      if (round === 0) {
+        await store.sql('INSERT INTO api_status_pages (slug, title, description, checks, created_at_ms) VALUES ($1, $2, $3, $4, $5)', ['bench', 'Bench', '', JSON.stringify(checkNames), clock.now()]);
       }
-      table(cold);
+
+      // One client, one request at a time first: what an answer costs computed from the database. The first
+      // request finds the cache empty (cold); the median of the next five is what one dashboard sees.
+      const single = [['endpoint (one client)', 'first ms', 'median of next 5 ms', 'min ms', 'max ms']];
+      const singlePaths = ['/api/v1/hosts', `/api/v1/hosts/${hosts[0]!.instance}`, '/api/v1/containers', '/api/v1/checks', `/api/v1/checks/${checkNames[0]}`, '/api/v1/alerts', '/api/v1/status/bench'];
+      for (const p of singlePaths) {
+        const times: number[] = [];
+        let status = 0;
+        for (let i = 0; i < 6; i++) {
+          const t0 = performance.now();
+          const res = await fetch(url + p, { headers });
+          await res.arrayBuffer();
+          times.push(performance.now() - t0);
+          status = res.status;
+        }
+        const next = times.slice(1).sort((x, y) => x - y);
+        single.push([`${p} (${status})`, times[0]!.toFixed(1), next[2]!.toFixed(1), next[0]!.toFixed(1), next[4]!.toFixed(1)]);
+      }
+      table(single);
 
       const paths = ['/-/healthy', '/api/v1/hosts', `/api/v1/hosts/${hosts[0]!.instance}`, '/api/v1/containers', '/api/v1/checks', '/api/v1/targets', '/api/v1/alerts', '/api/v1/session'];
       const rows = [['endpoint', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'errors', 'non-2xx', 'p95/target', `p95/healthy`]];
@@ -167,10 +243,15 @@ async function main(): Promise<void> {
         ]);
         for (const c of clients) c.close();
       }
-        await api.close();
+      await api.close();
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      background.abort();
+      await rules.stop();
+      await ruleRun;
+      await scraper.stop();
     }
   } finally {
+    await site.close();
     await store.close();
     await db.drop();
     await dir.remove();

@@ -87,4 +87,21 @@ CREATE TABLE IF NOT EXISTS api_status_pages (
 CREATE INDEX IF NOT EXISTS api_alert_history_resolved ON api_alert_history (changed_at_ms DESC, id DESC) WHERE state = 'resolved';
 CREATE INDEX IF NOT EXISTS api_alert_history_fingerprint ON api_alert_history (fingerprint, id DESC);`,
   },
+  {
+    name: '0004_check_daily',
+    sql: `
+-- Daily up/total counts of probe_success per check for completed days (v1/check-daily.ts), so long uptime
+-- windows read a row per day. A day is listed in api_check_daily_done once summarised, also when no check
+-- had samples that day.
+CREATE TABLE IF NOT EXISTS api_check_daily (
+  check_name text NOT NULL,
+  day_start_ms bigint NOT NULL,
+  up double precision NOT NULL,
+  total bigint NOT NULL,
+  PRIMARY KEY (check_name, day_start_ms)
+);
+CREATE TABLE IF NOT EXISTS api_check_daily_done (
+  day_start_ms bigint PRIMARY KEY
+);`,
+  },
 ];

@@ -21,6 +21,7 @@ import { AlertHistory } from './v1/alert-history.js';
 import { alertingRoutes } from './v1/alerting-routes.js';
 import { authRoutes } from './v1/auth-routes.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './v1/body.js';
+import { CheckDailyCounts } from './v1/check-daily.js';
 import { checksRoutes } from './v1/checks-routes.js';
 import { ConfigEditor } from './v1/config-file.js';
 import { configRoutes, targetJson } from './v1/config-routes.js';
@@ -102,12 +103,13 @@ export function createServerApi(deps: ServerApiDeps): ServerApi {
   const stream = new StreamHub({ auth: authenticator, engine: deps.engine, clock: deps.clock, ...deps.stream, log });
   const incidents = new IncidentLog(deps.sql, (err) => log(`status: recording a check incident failed: ${(err as Error)?.stack ?? String(err)}`));
   const history = new AlertHistory(deps.sql, deps.rules, deps.clock, (a) => stream.publish('alerts', a), (err) => log(`alerts: recording history failed: ${(err as Error)?.stack ?? String(err)}`));
-  const pages = new StatusPages(sources, incidents);
+  const daily = new CheckDailyCounts(deps.sql, deps.engine, (err) => log(`checks: summarising daily uptime failed: ${(err as Error)?.stack ?? String(err)}`));
+  const pages = new StatusPages(sources, incidents, daily);
 
   const routes: RouteSpec[] = [
     ...authRoutes({ auth: authenticator, limiter }),
     ...configRoutes({ editor, scraper: deps.scraper }),
-    ...checksRoutes({ sources, editor, incidents }),
+    ...checksRoutes({ sources, editor, incidents, daily }),
     ...alertingRoutes({ sources, history }),
     ...statusRoutes(sources, pages),
   ];
@@ -159,12 +161,14 @@ export function createServerApi(deps: ServerApiDeps): ServerApi {
     flush: async () => {
       await history.poll();
       await incidents.flush();
+      await daily.idle();
     },
     close: async () => {
       deps.scraper.off('scrape', onScrape);
       deps.scraper.off('check', onCheck);
       await history.stop();
       await incidents.flush();
+      await daily.idle();
       await stream.close();
     },
   };

@@ -45,12 +45,22 @@ describe('v1: the shared cache of dashboard reads', () => {
 
   it('does not cache other routes or failed answers', async () => {
     const { server, calls } = app(new ManualClock(0));
-    await server.get('/api/v1/alerts');
-    await server.get('/api/v1/alerts');
+    await server.get('/api/v1/targets');
+    await server.get('/api/v1/targets');
     expect(calls.n).to.equal(2);
     const failing = app(new ManualClock(0), 503);
     await failing.server.get('/api/v1/hosts').expect(503);
     await failing.server.get('/api/v1/hosts').expect(503);
     expect(failing.calls.n).to.equal(2);
+  });
+
+  it('forgets every answer after a change made through the API, so its caller reads the new state', async () => {
+    const { server, calls } = app(new ManualClock(0));
+    await server.get('/api/v1/alerts').expect(200);
+    await server.get('/api/v1/alerts').expect(200);
+    expect(calls.n).to.equal(1);
+    await server.post('/api/v1/silences').send({});
+    const after = await server.get('/api/v1/alerts').expect(200);
+    expect(after.body.n).to.equal(3);
   });
 });

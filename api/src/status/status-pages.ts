@@ -7,10 +7,10 @@
 import { z } from 'zod';
 import type { Context } from 'koa';
 import { notFound } from '../errors.js';
-import { instantVector } from '../rest/promql.js';
 import { route, type RouteSpec } from '../v1/route.js';
 import type { V1Sources } from '../v1/sources.js';
-import { dailyUptime, UPTIME_WINDOWS, uptimeRatios, type UptimeWindow } from '../v1/check-stats.js';
+import type { CheckDailyCounts } from '../v1/check-daily.js';
+import { UPTIME_WINDOWS, type UptimeWindow } from '../v1/check-stats.js';
 import type { IncidentLog } from './incidents.js';
 import { BADGE_COLOURS, formatPercent, renderBadge, responseColour, uptimeColour } from './badge.js';
 import { renderStatusPage } from './status-html.js';
@@ -40,7 +40,7 @@ const PageView = z.object({
 
 /** Persistence and rendering of status pages. */
 export class StatusPages {
-  constructor(private readonly sources: V1Sources, private readonly incidents: IncidentLog) {}
+  constructor(private readonly sources: V1Sources, private readonly incidents: IncidentLog, readonly daily: CheckDailyCounts) {}
 
   /** All pages. */
   async list(): Promise<StatusPageDef[]> {
@@ -62,18 +62,18 @@ export class StatusPages {
 
   /** The page's data: current state, daily bars and incidents. */
   async view(def: StatusPageDef): Promise<z.infer<typeof PageView>> {
-    const { engine, clock, scraper } = this.sources;
+    const { clock, scraper } = this.sources;
     const now = clock.now();
     const states = new Map(scraper.checks().map((c) => [c.name, c]));
-    const ninety = await uptimeRatiosForDays(engine, now);
+    const [ninety] = await this.daily.ratios([DAYS * 86_400_000], now);
     const checks = await Promise.all(def.checks.map(async (name) => {
       const c = states.get(name);
       return {
         name,
         up: !c || c.health === 'unknown' ? null : c.health === 'up',
         responseTimeMs: c && c.lastRunMs > 0 ? c.lastDurationMs : null,
-        uptimeRatio90d: ninety.get(name) ?? null,
-        days: await dailyUptime(engine, name, now, DAYS),
+        uptimeRatio90d: ninety!.get(name) ?? null,
+        days: await this.daily.dailyRatios(name, now, DAYS),
       };
     }));
     const incidents = (await this.incidents.list(def.checks, now - DAYS * 86_400_000, 20))
@@ -83,11 +83,6 @@ export class StatusPages {
     const status = known.length === 0 ? 'unknown' : down === 0 ? 'operational' : down === known.length ? 'down' : 'degraded';
     return { slug: def.slug, title: def.title, description: def.description, status, checks, incidents };
   }
-}
-
-async function uptimeRatiosForDays(engine: V1Sources['engine'], now: number): Promise<Map<string, number>> {
-  const v = await instantVector(engine, `avg by (check) (avg_over_time(probe_success{job="check"}[${DAYS}d]))`, now);
-  return new Map(v.map((s) => [s.labels.get('check') ?? '', s.v]));
 }
 
 function toDef(r: Record<string, unknown>): StatusPageDef {
@@ -176,7 +171,7 @@ export function statusRoutes(sources: V1Sources, pages: StatusPages): RouteSpec[
       query: z.strictObject({ window: z.enum(Object.keys(UPTIME_WINDOWS) as [UptimeWindow, ...UptimeWindow[]]).default('30d'), label: z.string().max(50).optional() }),
       handler: async ({ params, query, ctx }) => {
         await publicCheck(params.check);
-        const ratio = (await uptimeRatios(sources.engine, query.window, sources.clock.now(), params.check)).get(params.check);
+        const ratio = (await pages.daily.ratios([UPTIME_WINDOWS[query.window]], sources.clock.now(), params.check))[0]!.get(params.check);
         const label = query.label ?? `uptime ${query.window}`;
         svg(ctx, ratio === undefined ? renderBadge(label, 'no data', BADGE_COLOURS.grey) : renderBadge(label, formatPercent(ratio), uptimeColour(ratio)));
       },

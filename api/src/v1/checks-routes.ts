@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { notFound } from '../errors.js';
 import type { IncidentLog } from '../status/incidents.js';
-import { certificateExpiries, responseTimes, UPTIME_WINDOWS, uptimeRatios, type UptimeWindow } from './check-stats.js';
+import type { CheckDailyCounts } from './check-daily.js';
+import { certificateExpiries, responseTimes, UPTIME_WINDOWS, type UptimeWindow } from './check-stats.js';
 import type { ConfigEditor } from './config-file.js';
 import { route, type RouteSpec } from './route.js';
 import { LabelsSchema, NameParams } from './schemas.js';
@@ -51,8 +52,8 @@ function numberOrNull(v: number | undefined): number | null {
 }
 
 /** The routes. */
-export function checksRoutes(deps: { sources: V1Sources; editor: ConfigEditor; incidents: IncidentLog }): RouteSpec[] {
-  const { sources, editor, incidents } = deps;
+export function checksRoutes(deps: { sources: V1Sources; editor: ConfigEditor; incidents: IncidentLog; daily: CheckDailyCounts }): RouteSpec[] {
+  const { sources, editor, incidents, daily } = deps;
   const { engine, clock, scraper } = sources;
 
   async function describe(checks: readonly CheckView[], only?: string): Promise<z.infer<typeof Check>[]> {
@@ -63,7 +64,7 @@ export function checksRoutes(deps: { sources: V1Sources; editor: ConfigEditor; i
     const paused = new Set(configured.filter((c) => c.paused === true).map((c) => c.name));
     const windows = Object.keys(UPTIME_WINDOWS) as UptimeWindow[];
     const [ratios, certs] = await Promise.all([
-      Promise.all(windows.map((w) => uptimeRatios(engine, w, now, only))),
+      daily.ratios(windows.map((w) => UPTIME_WINDOWS[w]), now, only),
       certificateExpiries(engine, now, only),
     ]);
     return checks.map((c) => {
