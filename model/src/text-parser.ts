@@ -69,7 +69,7 @@ const EXCERPT_CHARS = 80;
  * Pull parser over one exposition text. Not reusable across texts and not safe to share between
  * concurrent users; strings it returns are independent of later calls.
  */
-export class TextParser {
+export class TextParser<T = unknown> {
   private readonly src: string;
   private readonly len: number;
   private readonly om: boolean;
@@ -107,13 +107,36 @@ export class TextParser {
   private textStart = 0;
   private textEnd = 0;
   private mtype: MetricType = 'untyped';
+  /** The cache this parser reads and fills, while its pass is the cache's open one. */
+  private cache: TextCache<T> | undefined;
+  /** The cache's pass number that belongs to this parser. */
+  private pass = 0;
+  /** Position in the cache's previous pass where the next entry is expected. */
+  private cursor = 0;
+  /** The cache slot of the current entry (with a cache only; undefined for entries it does not keep). */
+  private slot: CacheSlot<T> | undefined;
+  /** Lines still to come of a run of `#` lines that matched the previous pass as a whole. */
+  private runLeft = 0;
+  // The run of `#` lines the current pass is in: where it starts, its first position, its length in
+  // lines and where the line after it starts. runFrom is -1 outside a run.
+  private runFrom = -1;
+  private runIndex = 0;
+  private runCount = 0;
+  private runTo = 0;
+  /** Whether runs are being tracked (from position trackedFrom of this pass on). */
+  private tracking = false;
+  private trackedFrom = 0;
 
   /** Parses `text` in the given format (default: Prometheus text format 0.0.4). */
-  constructor(text: string, format: TextFormat = 'prometheus', options: TextParserOptions = {}) {
+  constructor(text: string, format: TextFormat = 'prometheus', options: TextParserOptions<T> = {}) {
     this.src = text;
     this.len = text.length;
     this.om = format === 'openmetrics';
     this.lazy = !this.om && options.checkNames !== 'eager';
+    if (options.cache !== undefined) {
+      this.cache = options.cache;
+      this.pass = options.cache.begin();
+    }
   }
 
   /**
@@ -123,6 +146,8 @@ export class TextParser {
   next(): EntryKind {
     if (this.failure !== undefined) throw this.failure;
     if (this.done) return 'eof';
+    // A newer parser took the cache over: carry on without it.
+    if (this.cache !== undefined && this.cache.pass !== this.pass) this.cache = this.slot = undefined;
     try {
       return this.om ? this.nextOpenMetrics() : this.nextProm();
     } catch (err) {
@@ -136,7 +161,29 @@ export class TextParser {
    * lazy mode the characters of its names are checked by labels() (see TextParserOptions.checkNames).
    */
   series(): string {
-    return this.src.slice(this.start, this.seriesEnd);
+    const slot = this.slot;
+    return slot !== undefined ? slot.key : this.src.slice(this.start, this.seriesEnd);
+  }
+
+  /**
+   * The entry the caller stored with `setCachedEntry()` for the current series' text, in this or an
+   * earlier pass over the same cache; undefined when there is none or the parser has no cache.
+   */
+  cachedEntry(): T | undefined {
+    return this.slot?.entry;
+  }
+
+  /**
+   * Stores `entry` in the cache for the current series' text, for `cachedEntry()` to return whenever
+   * this exact text comes again (until a pass ends without it). The line's names are checked first, so
+   * a malformed line raises its ParseError here and is never stored. Without a cache this does nothing.
+   */
+  setCachedEntry(entry: T): void {
+    const slot = this.slot;
+    if (slot === undefined) return;
+    if (!this.checked) this.check();
+    slot.checked = true;
+    slot.entry = entry;
   }
 
   /** The metric name of the current series. */
@@ -228,12 +275,14 @@ export class TextParser {
 
   /** The metric family name of the current HELP, TYPE or UNIT entry. */
   metaName(): string {
+    if (this.slot !== undefined) return this.slot.name;
     if (this.metaEnd < 0) this.findMetaText();
     return this.src.slice(this.metaStart, this.metaEnd);
   }
 
   /** The unescaped text of the current HELP entry. */
   help(): string {
+    if (this.slot !== undefined) return this.slot.text;
     if (this.metaEnd < 0) this.findMetaText();
     const raw = this.src.slice(this.textStart, this.textEnd);
     return raw.indexOf('\\') >= 0 ? unescape(raw, this.om) : raw;
@@ -241,7 +290,7 @@ export class TextParser {
 
   /** The type of the current TYPE entry. */
   type(): MetricType {
-    return this.mtype;
+    return this.slot !== undefined ? this.slot.type : this.mtype;
   }
 
   /** The unit of the current UNIT entry (OpenMetrics). */
@@ -251,7 +300,7 @@ export class TextParser {
 
   /** The full text of the current comment line, `#` included. */
   comment(): string {
-    return this.src.slice(this.textStart, this.textEnd);
+    return this.slot !== undefined ? this.slot.key : this.src.slice(this.textStart, this.textEnd);
   }
 
   // ---- Prometheus text format 0.0.4 ----
@@ -263,6 +312,7 @@ export class TextParser {
       if (p >= n) {
         this.done = true;
         this.pos = n;
+        if (this.cache !== undefined) this.endPass();
         return 'eof';
       }
       let c = s.charCodeAt(p);
@@ -272,11 +322,12 @@ export class TextParser {
       if (p >= n) continue;
       this.start = p;
       if (hasClass(c, NAME_START)) {
+        if (this.cache !== undefined) return this.promSeriesCached(p);
         if (this.lazy) return this.promSeriesLazy(p);
         this.checked = true;
         return this.promSeries(p);
       }
-      if (c === HASH) return this.promComment(p);
+      if (c === HASH) return this.cache !== undefined ? this.promCommentCached(p) : this.promComment(p);
       throw this.fail(p, 'expected a valid start token');
     }
   }
@@ -290,10 +341,190 @@ export class TextParser {
     try {
       this.promSeries(this.start);
       this.checked = true;
+      if (this.slot !== undefined) this.slot.checked = true;
     } catch (err) {
       if (err instanceof ParseError) this.failure = err;
       throw err;
     }
+  }
+
+  /**
+   * A series line with a cache: when the previous pass had a series at this position whose text is
+   * exactly the text here, the line's name and label block are skipped (one string comparison instead of
+   * a scan) and only value, timestamp and line end are read. Anything else takes the usual scan and
+   * then records the line, finding it by its text if it was elsewhere in the previous pass.
+   */
+  private promSeriesCached(start: number): EntryKind {
+    const cache = this.cache!;
+    const prev = cache.prev, i = this.cursor;
+    if (i < prev.length) {
+      const slot = prev[i]!;
+      const key = slot.key;
+      // A fresh slice compared with === is measured several times faster than startsWith(key, start)
+      // or a char loop. After a run of `#` lines that matched together with this series, the series
+      // text is known to match.
+      let matched: boolean;
+      if (this.runLeft > 0) {
+        this.runLeft--;
+        matched = true;
+      } else {
+        matched = slot.kind === 'series' && this.src.slice(start, start + key.length) === key;
+      }
+      if (matched) {
+        const s = this.src;
+        let p = start + key.length;
+        let c = s.charCodeAt(p);
+        // A name without labels ends at a blank here, and the value must follow (a label block after the
+        // blanks would make it another series).
+        let ok = slot.hasLabels || c === SPACE || c === TAB;
+        while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
+        if (ok && !slot.hasLabels && c === BRACE_OPEN) ok = false;
+        const end = ok ? this.promTail(p) : -1;
+        if (end >= 0) {
+          this.pos = end;
+          // Offsets of names and labels are not known: labels() and friends run the check to find them.
+          this.checked = false;
+          this.slot = slot;
+          this.cursor = i + 1;
+          this.seen(slot);
+          if (!this.lazy && !slot.checked) this.check();
+          return 'series';
+        }
+      }
+    }
+    this.slot = undefined;
+    let kind: EntryKind;
+    if (this.lazy) kind = this.promSeriesLazy(start);
+    else {
+      this.checked = true;
+      kind = this.promSeries(start);
+    }
+    this.record(this.src.slice(start, this.seriesEnd), 'series');
+    return kind;
+  }
+
+  /**
+   * A `#` line with a cache: the same line at the same position of the previous pass is taken whole.
+   * Consecutive `#` lines (a family's HELP and TYPE) are compared as one run: one comparison for all.
+   */
+  private promCommentCached(p: number): EntryKind {
+    const cache = this.cache!;
+    const prev = cache.prev, i = this.cursor;
+    if (i < prev.length) {
+      const slot = prev[i]!;
+      const s = this.src, n = this.len;
+      let e = -1;
+      if (this.runLeft > 0) {
+        // Inside a run that matched as a whole: this line is known to be the remembered one.
+        this.runLeft--;
+        e = p + slot.key.length;
+      } else {
+        const run = cache.runs[i];
+        if (run !== undefined && s.slice(p, p + run.length) === run) {
+          this.runLeft = cache.runCounts[i]! - 1;
+          e = p + slot.key.length;
+        } else if (slot.kind !== 'series' && s.slice(p, p + slot.key.length) === slot.key) {
+          e = p + slot.key.length;
+        }
+      }
+      if (e >= 0) {
+        const c = s.charCodeAt(e);
+        // The key ends where the line does (before a CR that ends it), exactly as promComment cuts it.
+        const next = e >= n ? n : c === LF ? e + 1 : c === CR && (e + 1 >= n || s.charCodeAt(e + 1) === LF) ? e + 2 : -1;
+        if (next >= 0) {
+          this.pos = next;
+          this.slot = slot;
+          this.cursor = i + 1;
+          this.seen(slot);
+          return slot.kind;
+        }
+      }
+    }
+    this.slot = undefined;
+    const kind = this.promComment(p);
+    // Names and texts are worked out once here, so that a hit hands out the same strings again.
+    const name = kind === 'help' || kind === 'type' ? this.metaName() : '';
+    const text = kind === 'help' ? this.help() : '';
+    const key = kind === 'comment' ? this.comment() : this.src.slice(p, this.lineEnd);
+    this.record(key, kind, name, text, this.mtype);
+    return kind;
+  }
+
+  /**
+   * Notes in the cache that the current entry (from `start` to `pos`) is `slot`, and keeps track of the
+   * run of `#` lines it belongs to, which is cut from the text when it ends.
+   */
+  private seen(slot: CacheSlot<T>): void {
+    const cache = this.cache!;
+    const cur = cache.cur;
+    if (this.tracking) this.track(slot);
+    slot.lastPass = this.pass;
+    slot.index = cur.length;
+    cur.push(slot);
+  }
+
+  /**
+   * Runs are tracked from the first entry that was not where the previous pass had it: before that,
+   * the previous pass's runs still describe the same positions and are kept.
+   */
+  private track(slot: CacheSlot<T>): void {
+    if (slot.kind === 'series') {
+      if (this.runFrom >= 0) this.closeRun(slot);
+    } else if (this.runFrom < 0) {
+      this.runFrom = this.start;
+      this.runIndex = this.cache!.cur.length;
+      this.runCount = 1;
+      this.runTo = this.pos;
+    } else {
+      this.runCount++;
+      this.runTo = this.pos;
+    }
+  }
+
+  /**
+   * Ends the current run of `#` lines. It is remembered as one text together with the series text that
+   * follows it (`series`), or alone when it ends with a line end, if that makes two entries or more.
+   */
+  private closeRun(series: CacheSlot<T> | undefined): void {
+    let to = this.runTo, count = this.runCount;
+    if (series !== undefined) {
+      to = this.start + series.key.length;
+      count++;
+    } else if (to > this.len || this.src.charCodeAt(to - 1) !== LF) {
+      count = 0;
+    }
+    if (count > 1) {
+      this.cache!.curRuns[this.runIndex] = this.src.slice(this.runFrom, to);
+      this.cache!.curRunCounts[this.runIndex] = count;
+    }
+    this.runFrom = -1;
+  }
+
+  /** At the end of the text: the pass is complete. */
+  private endPass(): void {
+    if (this.runFrom >= 0) this.closeRun(undefined);
+    this.cache!.end(this.pass, this.tracking ? this.trackedFrom : -1);
+  }
+
+  /** Records the current entry, just parsed without a positional hit, in the cache's current pass. */
+  private record(key: string, kind: EntryKind, name = '', text = '', type: MetricType = 'untyped'): void {
+    const cache = this.cache!;
+    if (!this.tracking) {
+      this.tracking = true;
+      this.trackedFrom = cache.cur.length;
+    }
+    let slot = cache.slots.get(key);
+    if (slot === undefined) {
+      slot = new CacheSlot<T>(key, kind, this.seriesEnd !== this.nameEnd, name, text, type, this.pass);
+      cache.slots.set(key, slot);
+    } else if (slot.lastPass === cache.prevPass) {
+      // The text was elsewhere in the previous pass (series added or removed before it): expect what
+      // followed it there next.
+      this.cursor = slot.index + 1;
+    }
+    if (kind === 'series' && this.checked) slot.checked = true;
+    this.seen(slot);
+    this.slot = slot;
   }
 
   /**
@@ -345,8 +576,22 @@ export class TextParser {
     } else {
       this.seriesEnd = e;
     }
-    const vs = p;
-    p = this.fastValue(vs);
+    const end = this.promTail(p);
+    if (end < 0) return this.eagerSeries(start);
+    this.pos = end;
+    return 'series';
+  }
+
+  /**
+   * Reads what follows the series text of a 0.0.4 line, from `vs` (the value's first character): value,
+   * optional timestamp, blanks and the line end. Sets `val`, `hasTs` and `ts` and returns the offset of
+   * the next line, or -1 for anything unusual, which the caller hands to the full scan (it raises the
+   * error the line deserves). Never throws.
+   */
+  private promTail(vs: number): number {
+    const s = this.src, n = this.len;
+    let p = this.fastValue(vs);
+    let c: number;
     if (p < 0) {
       // Long or special values (17 digits, NaN, +Inf): the general value parser, not a rescan of the line.
       p = vs;
@@ -357,7 +602,7 @@ export class TextParser {
         p++;
       }
       const v = parseGoFloat(s, vs, p);
-      if (typeof v !== 'number') return this.eagerSeries(start);
+      if (typeof v !== 'number') return -1;
       this.val = v;
     }
     c = s.charCodeAt(p);
@@ -369,16 +614,14 @@ export class TextParser {
         ts = ts * 10 + (c - 48);
         c = s.charCodeAt(++p);
       } while (c >= 48 && c <= 57);
-      if (ts > Number.MAX_SAFE_INTEGER) return this.eagerSeries(start);
+      if (ts > Number.MAX_SAFE_INTEGER) return -1;
       this.ts = ts;
       this.hasTs = true;
       while (c === SPACE || c === TAB) c = s.charCodeAt(++p);
     }
-    if (c === LF) p++;
-    else if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) p += 2;
-    else if (p < n) return this.eagerSeries(start);
-    this.pos = p;
-    return 'series';
+    if (c === LF) return p + 1;
+    if (c === CR && (p + 1 >= n || s.charCodeAt(p + 1) === LF)) return p + 2;
+    return p < n ? -1 : p;
   }
 
   /** The full scan of a series line that the lazy scan handed over; the line is then checked. */
@@ -603,7 +846,12 @@ export class TextParser {
     if (p >= this.len) throw this.fail(p, 'data does not end with # EOF');
     const c = s.charCodeAt(p);
     this.start = p;
-    if (hasClass(c, NAME_START)) return this.omSeries(p);
+    if (hasClass(c, NAME_START)) {
+      const kind = this.omSeries(p);
+      if (this.cache !== undefined) this.omRecord(p);
+      return kind;
+    }
+    this.slot = undefined;
     if (c === HASH) return this.omComment(p);
     throw this.fail(p, 'expected a valid start token');
   }
@@ -651,6 +899,25 @@ export class TextParser {
     }
     this.pos = p + 1;
     return 'series';
+  }
+
+  /**
+   * Records an OpenMetrics series line, already fully checked, in the cache. OpenMetrics lines are
+   * always scanned (the format is rare enough not to need more); the cache gives them their entries.
+   */
+  private omRecord(start: number): void {
+    const key = this.src.slice(start, this.seriesEnd);
+    const cache = this.cache!, i = this.cursor;
+    const slot = i < cache.prev.length ? cache.prev[i]! : undefined;
+    if (slot !== undefined && slot.key === key) {
+      this.cursor = i + 1;
+      this.seen(slot);
+      this.slot = slot;
+    } else {
+      this.record(key, 'series');
+    }
+    // OpenMetrics names and label blocks are a subset of 0.0.4's, so the text passed the 0.0.4 check too.
+    this.slot!.checked = true;
   }
 
   /** Checks an exemplar (`# {labels} value [timestamp]`) starting at the `#` and skips it. */
@@ -718,6 +985,7 @@ export class TextParser {
       if (q < n) throw this.fail(q, 'unexpected data after # EOF');
       this.pos = n;
       this.done = true;
+      if (this.cache !== undefined) this.endPass();
       return 'eof';
     }
     const kind: EntryKind | undefined = s.startsWith('HELP ', q) ? 'help' : s.startsWith('TYPE ', q) ? 'type' : s.startsWith('UNIT ', q) ? 'unit' : undefined;
@@ -790,7 +1058,14 @@ export class TextParser {
 }
 
 /** Options of a TextParser. */
-export interface TextParserOptions {
+export interface TextParserOptions<T = unknown> {
+  /**
+   * What the parser remembers of the previous text of the same source (one scrape target): unchanged
+   * lines are recognised by one string comparison instead of a scan, `series()`, `metaName()` and
+   * `help()` return the same string objects as before, and `cachedEntry()` returns what the caller
+   * stored for a series text. Results and errors are exactly those without a cache.
+   */
+  cache?: TextCache<T>;
   /**
    * When the characters of metric and label names in a 0.0.4 series line are checked. 'lazy' (the
    * default) has next() find the line's parts and parse its value and timestamp, and leaves the name
@@ -800,6 +1075,120 @@ export interface TextParserOptions {
    * always checked eagerly.
    */
   checkNames?: 'lazy' | 'eager';
+}
+
+/** One remembered line: a series text with the caller's entry, or a whole `#` line with what it says. */
+class CacheSlot<T> {
+  /** Whether the text passed the full name check (so a stored entry never stands for a malformed line). */
+  checked = false;
+  /** The caller's entry for a series. */
+  entry: T | undefined = undefined;
+  /** The last pass that saw this line, and its position in that pass. */
+  lastPass: number;
+  index = 0;
+
+  constructor(
+    /** A series' name and label block as written, or a `#` line from the `#` to before its line end. */
+    readonly key: string,
+    readonly kind: EntryKind,
+    /** For a series: whether the text has a label block (a bare name must be followed by a blank). */
+    readonly hasLabels: boolean,
+    /** HELP and TYPE: the family name. */
+    readonly name: string,
+    /** HELP: the unescaped text. */
+    readonly text: string,
+    /** TYPE: the type. */
+    readonly type: MetricType,
+    readonly bornPass: number,
+  ) {
+    this.lastPass = bornPass;
+  }
+}
+
+/**
+ * What a TextParser remembers of the last text of one source (a scrape target) so that the next text
+ * is read faster: targets send the same series and metadata lines in the same order every scrape, only
+ * the values change. Give it to one parser at a time (`new TextParser(text, format, { cache })`); each
+ * parser makes one pass over its text, and a pass that reaches the end replaces what is remembered with
+ * the lines of that text, so the cache holds one text's lines whatever the series churn. A pass that
+ * ends early (a ParseError, an abandoned parser) is undone when the next parser starts. Not safe to
+ * share between concurrent parsers; a newer parser takes the cache over from an older one.
+ *
+ * `T` is what the caller keeps per series text (the scraper keeps the series' final labels).
+ */
+export class TextCache<T = unknown> {
+  /** @internal Every remembered line by its key: the previous pass's and the open pass's. */
+  readonly slots = new Map<string, CacheSlot<T>>();
+  /** @internal The lines of the last completed pass, in order. */
+  prev: CacheSlot<T>[] = [];
+  /** @internal The number of the last completed pass. */
+  prevPass = 0;
+  /** @internal The number of the latest pass started. */
+  pass = 0;
+  /**
+   * @internal For the previous pass, at the first of two or more consecutive `#` lines: the text of them
+   * all, line ends and blank lines between included, and how many lines it holds.
+   */
+  runs: Array<string | undefined> = [];
+  /** @internal See runs. */
+  runCounts: number[] = [];
+  /** @internal Lines of the open pass, in order. */
+  cur: CacheSlot<T>[] = [];
+  /** @internal Runs of `#` lines of the open pass, as `runs`. */
+  curRuns: Array<string | undefined> = [];
+  /** @internal See curRuns. */
+  curRunCounts: number[] = [];
+  private open = false;
+
+  /** Number of distinct lines remembered. */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** @internal Starts a pass (undoing an unfinished one) and returns its number. */
+  begin(): number {
+    if (this.open) {
+      // Forget what only the unfinished pass saw, and put back what it moved.
+      for (const slot of this.cur) if (slot.bornPass === this.pass) this.slots.delete(slot.key);
+      const prev = this.prev;
+      for (let i = 0; i < prev.length; i++) {
+        prev[i]!.index = i;
+        prev[i]!.lastPass = this.prevPass;
+      }
+    }
+    this.cur = [];
+    this.curRuns = [];
+    this.curRunCounts = [];
+    this.open = true;
+    return ++this.pass;
+  }
+
+  /**
+   * @internal Ends pass `pass`: lines it did not see are forgotten, and its lines become the previous
+   * pass. Its runs are those tracked from position `trackedFrom` on (-1: none, every line was where the
+   * previous pass had it) and, before it, the previous pass's runs that end before it.
+   */
+  end(pass: number, trackedFrom: number): void {
+    if (!this.open || pass !== this.pass) return;
+    for (const slot of this.prev) if (slot.lastPass !== pass) this.slots.delete(slot.key);
+    const keep = trackedFrom < 0 ? this.cur.length : trackedFrom;
+    const runs = this.runs, counts = this.runCounts;
+    for (let i = 0; i < keep && i < runs.length; i++) {
+      const run = runs[i];
+      if (run !== undefined && i + counts[i]! <= keep) {
+        this.curRuns[i] = run;
+        this.curRunCounts[i] = counts[i]!;
+      }
+    }
+    this.prev = this.cur;
+    this.runs = this.curRuns;
+    this.runCounts = this.curRunCounts;
+    this.prevPass = pass;
+    this.cur = [];
+    this.curRuns = [];
+    this.curRunCounts = [];
+    this.open = false;
+  }
 }
 
 /** `s.indexOf(ch, from)`, or `none` when absent. */
