@@ -94,6 +94,79 @@ describe('scrape loop', () => {
     expect(sink.staleInLast()).to.deep.equal([`b{instance="${server.address}", job="node"}`]);
   });
 
+  it('writes a series that two texts relabel to once per scrape, and marks it stale once when both go', async () => {
+    // Both lines come to m{instance, job} once `x` is dropped; the second is a duplicate, as in Prometheus.
+    body = 'm{x="1"} 1\nm{x="2"} 2\nother 3\n';
+    const sink = new CollectingSink();
+    const loop = loopFor(job('metric_relabel_configs:\n  - { regex: x, action: labeldrop }'), server.address, sink);
+    await loop.scrape();
+    expect(sink.last().filter((s) => s.labels.metricName === 'm').map((s) => s.v)).to.deep.equal([1]);
+    expect(sink.value('scrape_samples_post_metric_relabeling')).to.equal(2);
+    await loop.scrape();
+    expect(sink.value('scrape_series_added')).to.equal(0);
+    body = 'other 3\n';
+    await loop.scrape();
+    expect(sink.staleInLast()).to.deep.equal([`m{instance="${server.address}", job="node"}`]);
+  });
+
+  it('counts a series that comes back after disappearing as added again, with one marker in between', async () => {
+    const sink = new CollectingSink();
+    const loop = loopFor(job(), server.address, sink);
+    body = 'a 1\nb 2\n';
+    await loop.scrape();
+    body = 'a 1\n';
+    await loop.scrape();
+    expect(sink.staleInLast()).to.have.length(1);
+    body = 'a 1\nb 2\n';
+    await loop.scrape();
+    expect(sink.value('scrape_series_added')).to.equal(1);
+    expect(sink.staleInLast()).to.deep.equal([]);
+    expect(sink.value('b')).to.equal(2);
+  });
+
+  it('counts every series as added in the first scrape after a failed one', async () => {
+    let fail = false;
+    const s = await startServer((_req, res) => { if (fail) { res.statusCode = 500; res.end(); } else res.end('a 1\nb 2\n'); });
+    try {
+      const sink = new CollectingSink();
+      const loop = loopFor(job(), s.address, sink);
+      await loop.scrape();
+      fail = true;
+      await loop.scrape();
+      fail = false;
+      await loop.scrape();
+      expect(sink.value('scrape_series_added')).to.equal(2);
+      expect(sink.staleInLast()).to.deep.equal([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('fails every scrape of a text over label_limit, not only the first (the text never enters the cache)', async () => {
+    body = 'ok 1\nm{a="1",b="2",c="3"} 1\n';
+    const sink = new CollectingSink();
+    const loop = loopFor(job('label_limit: 4'), server.address, sink);
+    for (let i = 0; i < 2; i++) {
+      const h = await loop.scrape();
+      expect(h.lastError).to.equal('label_limit exceeded (metric: m, number of labels: 6, limit: 4)');
+      expect(sink.value('up')).to.equal(0);
+    }
+  });
+
+  it('keeps series across a reload that changes metric relabeling, marking stale only what the new config drops', async () => {
+    body = 'keep 1\ngo_away 2\n';
+    const sink = new CollectingSink();
+    const before = loopFor(job(), server.address, sink);
+    await before.scrape();
+    const cfg = job('metric_relabel_configs:\n  - { source_labels: [__name__], regex: "go_.*", action: drop }');
+    const after = new ScrapeLoop(target(cfg, server.address), cfg, new ScrapeHttpClient({ tls: cfg.tls, followRedirects: true }), sink, systemClock);
+    after.adopt(before);
+    await after.scrape();
+    expect(sink.staleInLast()).to.deep.equal([`go_away{instance="${server.address}", job="node"}`]);
+    expect(sink.value('scrape_series_added')).to.equal(0);
+    expect(sink.value('keep')).to.equal(1);
+  });
+
   it('uses exposed timestamps only with honor_timestamps', async () => {
     body = 'a 1 1000\n';
     const sink = new CollectingSink();

@@ -3,13 +3,13 @@
  * and the five synthetic series, with Prometheus 2.42's semantics (scrape/scrape.go). A failure is
  * data: `up 0` with the duration is written and the error text is kept for the API.
  */
-import { type Clock, Labels, LabelsBuilder, ParseError, STALE_NAN, TextParser } from '@hlmon/model';
+import { type Clock, Labels, LabelsBuilder, ParseError, STALE_NAN, TextCache, TextParser } from '@hlmon/model';
 import type { ScrapeConfig } from '../config/types.js';
 import { relabelBuilder } from '../relabel.js';
 import { publicLabels, type Target, targetKey } from '../targets.js';
 import { newBatch, pushSample, type SampleBatch, type SampleSink } from './batch.js';
 import type { ScrapeHttpClient } from './http-client.js';
-import { MetadataCollector, type TargetMetadata } from './metadata.js';
+import { EMPTY_METADATA, MetadataCollector, type TargetMetadata } from './metadata.js';
 
 /** What the API shows for a target. */
 export interface TargetHealth {
@@ -65,25 +65,50 @@ export function mutateSampleLabels(sample: Labels, target: Labels, honorLabels: 
 
 /** The parts of a scrape config that decide a series' final labels and its cached checks, as one string. */
 function seriesShaping(cfg: ScrapeConfig): string {
-  return JSON.stringify([cfg.honorLabels, cfg.labelNameLengthLimit, cfg.labelValueLengthLimit, cfg.metricRelabelConfigs],
+  return JSON.stringify([cfg.honorLabels, cfg.labelLimit, cfg.labelNameLengthLimit, cfg.labelValueLengthLimit, cfg.metricRelabelConfigs],
     (_k, v: unknown) => (v instanceof RegExp ? v.source : v));
 }
 
-interface CachedSeries {
-  /** Final labels, or null when metric relabeling dropped the series. */
-  readonly labels: Labels | null;
+/**
+ * One final series of the target (after target labels and metric relabeling), shared by every raw series
+ * text that ends up with these labels. Duplicates, `scrape_series_added` and staleness are decided by
+ * comparing scrape numbers on it, so a steady scrape needs no per-sample map besides the text lookup.
+ */
+interface SeriesState {
+  readonly labels: Labels;
+  /** Number of the last scrape that wrote this series. */
+  seen: number;
+}
+
+/** What a raw series text (`parser.series()`) comes to, as Prometheus's scrape cache keeps it. */
+interface CacheEntry {
+  /** Null when metric relabeling dropped the series. */
+  readonly series: SeriesState | null;
+  /** Number of the last scrape whose text had this series. */
+  seen: number;
 }
 
 /** Runs the scrapes of one target. Not reentrant: the scheduler never overlaps two scrapes of one loop. */
 export class ScrapeLoop {
   private readonly targetLabels: Labels;
   private readonly reportLabels: Labels[];
-  /** Raw series text → final labels, for the series of the last scrape. */
-  private cache = new Map<string, CachedSeries>();
-  /** Final label keys written by the last scrape (for staleness). */
-  private lastSeries = new Map<string, Labels>();
+  /**
+   * Raw series text → what it comes to. Holds the texts of the last successful scrape (and any seen since);
+   * a text missing from a successful scrape is forgotten. A hit skips label parsing, target labels,
+   * relabeling and limits: those checks passed when the entry was made and depend only on the text and on
+   * the config (`seriesShaping`).
+   */
+  private cache = new Map<string, CacheEntry>();
+  /** Final label key → series, for cache misses only (two texts may come to one series). */
+  private states = new Map<string, SeriesState>();
+  /** Series written by the last scrape (for staleness); empty after a failed scrape. */
+  private lastSeries: SeriesState[] = [];
+  /** Scrapes started, numbering them for `seen`. */
+  private scrapeNo = 0;
+  /** Number of the last scrape that succeeded. */
+  private okNo = -1;
   /** TYPE/HELP/UNIT of the last successful scrape (a failed scrape keeps them, as Prometheus's cache does). */
-  private meta: TargetMetadata = new Map();
+  private meta: MetadataCollector | undefined;
   private state: TargetHealth;
   private stopped = false;
 
@@ -110,7 +135,7 @@ export class ScrapeLoop {
 
   /** Metric metadata of the target's last successful scrape, by family name. */
   metadata(): TargetMetadata {
-    return this.meta;
+    return this.meta?.result() ?? EMPTY_METADATA;
   }
 
   /** Current health. */
@@ -127,9 +152,11 @@ export class ScrapeLoop {
     let added = 0;
     let seriesAdded = 0;
     let batch = newBatch();
+    // Numbered before the fetch: a scrape that fails there still ends the run of successful scrapes.
+    const no = ++this.scrapeNo;
     try {
       const { text, contentType } = await this.client.fetch(this.target.url, this.target.timeoutMs, this.cfg.bodySizeLimitBytes, signal);
-      const r = this.appendScrape(text, contentType.startsWith('application/openmetrics-text') ? 'openmetrics' : 'prometheus', startMs, batch);
+      const r = this.appendScrape(no, text, contentType.startsWith('application/openmetrics-text') ? 'openmetrics' : 'prometheus', startMs, batch);
       scraped = r.scraped;
       added = r.added;
       seriesAdded = r.seriesAdded;
@@ -137,8 +164,8 @@ export class ScrapeLoop {
       error = e instanceof ParseError ? `parse error at ${e.message}` : (e as Error).message;
       // As Prometheus, a failed scrape writes no samples, only staleness markers for the previous series.
       batch = newBatch();
-      this.appendStaleness(new Map(), startMs, batch);
-      this.lastSeries = new Map();
+      this.appendStaleness(-1, startMs, batch);
+      this.lastSeries = [];
     }
     const durationMs = performance.now() - perf0;
     if (this.stopped) return this.state;
@@ -149,16 +176,19 @@ export class ScrapeLoop {
     return this.state;
   }
 
-  /** Parses a body into `batch`; throws (writing nothing) on a parse error or an exceeded limit. */
-  private appendScrape(text: string, format: 'prometheus' | 'openmetrics', t: number, batch: SampleBatch): { scraped: number; added: number; seriesAdded: number } {
-    const nextCache = new Map<string, CachedSeries>();
-    const seen = new Map<string, Labels>();
+  /** Parses the body of scrape number `no` into `batch`; throws (writing nothing) on a parse error or an exceeded limit. */
+  private appendScrape(no: number, text: string, format: 'prometheus' | 'openmetrics', t: number, batch: SampleBatch): { scraped: number; added: number; seriesAdded: number } {
+    // Series of the previous scrape carry its number; after a failed one every series counts as added.
+    const prevNo = this.okNo === no - 1 ? this.okNo : -1;
+    const current: SeriesState[] = [];
+    const cache = this.cache;
+    let texts = 0;
     let seriesAdded = 0;
-    let added = 0;
     const cfg = this.cfg;
+    const honorTimestamps = cfg.honorTimestamps;
     const parser = new TextParser(text, format);
     let scraped = 0;
-    const meta = new MetadataCollector();
+    const meta = new MetadataCollector(this.meta);
     for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
       if (kind !== 'series') {
         if (kind === 'type') meta.type(parser.metaName(), parser.type());
@@ -167,38 +197,59 @@ export class ScrapeLoop {
         continue;
       }
       scraped++;
-      const series = parser.series();
-      // The previous scrape's cache first: in a steady target nearly every series is there.
-      let entry = this.cache.get(series) ?? nextCache.get(series);
+      const raw = parser.series();
+      let entry = cache.get(raw);
       if (entry === undefined) {
-        const lb = mutateSampleLabels(parser.labels(), this.targetLabels, cfg.honorLabels);
-        entry = { labels: relabelBuilder(lb, cfg.metricRelabelConfigs) ? lb.labels() : null };
-        // Checked on a cache miss only: a cached series passed these checks when it was first seen.
-        if (entry.labels !== null) this.checkLengths(entry.labels);
+        entry = { series: this.resolveSeries(parser), seen: 0 };
+        cache.set(raw, entry);
       }
-      nextCache.set(series, entry);
-      const final = entry.labels;
-      if (final === null) continue;
-      const key = final.key;
-      // A repeated series in one exposition is ignored, as Prometheus does ("duplicate sample").
-      if (seen.has(key)) continue;
-      if (cfg.labelLimit > 0 && final.size > cfg.labelLimit) {
-        throw new Error(`label_limit exceeded (metric: ${final.metricName}, number of labels: ${final.size}, limit: ${cfg.labelLimit})`);
+      if (entry.seen !== no) {
+        entry.seen = no;
+        texts++;
       }
-      seen.set(key, final);
-      if (!this.lastSeries.has(key)) seriesAdded++;
-      const ts = parser.timestampMs();
-      pushSample(batch, final, ts !== undefined && cfg.honorTimestamps ? ts : t, parser.value());
-      added++;
+      const series = entry.series;
+      // Dropped by relabeling, or a repeated series in one exposition, which Prometheus ignores
+      // ("duplicate sample").
+      if (series === null || series.seen === no) continue;
+      if (series.seen !== prevNo) seriesAdded++;
+      series.seen = no;
+      current.push(series);
+      const ts = honorTimestamps ? parser.timestampMs() : undefined;
+      pushSample(batch, series.labels, ts ?? t, parser.value());
     }
+    const added = current.length;
     if (cfg.sampleLimit > 0 && added > cfg.sampleLimit) {
       throw new Error(`sample limit exceeded (${added} samples, limit ${cfg.sampleLimit})`);
     }
-    this.appendStaleness(seen, t, batch);
-    this.cache = nextCache;
-    this.lastSeries = seen;
-    this.meta = meta.result();
+    this.appendStaleness(no, t, batch);
+    this.lastSeries = current;
+    this.okNo = no;
+    this.meta = meta.finish();
+    // Forget what this scrape did not have; in a steady target nothing, and the sizes say so.
+    if (cache.size > texts) for (const [k, e] of cache) if (e.seen !== no) cache.delete(k);
+    if (this.states.size > added) for (const [k, s] of this.states) if (s.seen !== no) this.states.delete(k);
     return { scraped, added, seriesAdded };
+  }
+
+  /**
+   * The series a text not in the cache comes to: target labels, metric relabeling and the label limits
+   * (which fail the scrape, so a text that breaks them never enters the cache). Null when dropped.
+   */
+  private resolveSeries(parser: TextParser): SeriesState | null {
+    const cfg = this.cfg;
+    const lb = mutateSampleLabels(parser.labels(), this.targetLabels, cfg.honorLabels);
+    if (!relabelBuilder(lb, cfg.metricRelabelConfigs)) return null;
+    const labels = lb.labels();
+    this.checkLengths(labels);
+    if (cfg.labelLimit > 0 && labels.size > cfg.labelLimit) {
+      throw new Error(`label_limit exceeded (metric: ${labels.metricName}, number of labels: ${labels.size}, limit: ${cfg.labelLimit})`);
+    }
+    let series = this.states.get(labels.key);
+    if (series === undefined) {
+      series = { labels, seen: 0 };
+      this.states.set(labels.key, series);
+    }
+    return series;
   }
 
   /** Enforces label_name_length_limit and label_value_length_limit (Prometheus's messages). */
@@ -215,14 +266,19 @@ export class ScrapeLoop {
     }
   }
 
-  /** Writes a staleness marker for every series of the last scrape missing from `current`. */
-  private appendStaleness(current: Map<string, Labels>, t: number, batch: SampleBatch): void {
-    for (const [key, labels] of this.lastSeries) if (!current.has(key)) pushSample(batch, labels, t, STALE_NAN);
+  /** Writes a staleness marker for every series of the last scrape that scrape `no` did not write (-1: all). */
+  private appendStaleness(no: number, t: number, batch: SampleBatch): void {
+    for (const s of this.lastSeries) if (s.seen !== no) pushSample(batch, s.labels, t, STALE_NAN);
   }
 
   /** Takes over the series of a loop for the same target that this one replaces (config reload). */
   adopt(previous: ScrapeLoop): void {
     this.lastSeries = previous.lastSeries;
+    this.scrapeNo = previous.scrapeNo;
+    this.okNo = previous.okNo;
+    // The series objects carry the scrape numbers that staleness and scrape_series_added compare; a text
+    // that now relabels to a series of the last scrape finds it here by its final key.
+    this.states = previous.states;
     this.meta = previous.meta;
     // The parse cache maps raw series text to final labels; it stays valid when what shapes those labels
     // is unchanged (a reload that only changes the interval), and rebuilding it costs a full scrape's work.
@@ -240,9 +296,9 @@ export class ScrapeLoop {
     this.stopped = true;
     const t = this.clock.now();
     const batch = newBatch();
-    this.appendStaleness(new Map(), t, batch);
+    this.appendStaleness(-1, t, batch);
     if (this.state.lastScrapeMs > 0) for (const l of this.reportLabels) pushSample(batch, l, t, STALE_NAN);
-    this.lastSeries = new Map();
+    this.lastSeries = [];
     if (batch.t.length > 0) this.sink.write(batch);
   }
 }
