@@ -333,6 +333,8 @@ describe('web UI in headless Chromium', function () {
     await page.getByRole('button', { name: 'Create silence' }).click();
     await page.locator('section[aria-label="Silences"] td', { hasText: 'replacing the disk' }).waitFor();
     await page.locator('hl-alert-list li', { hasText: 'gamma' }).locator('.badge', { hasText: 'silenced' }).waitFor();
+    const resolved = await page.locator('section[aria-label="Resolved alerts"] tbody').innerText();
+    expect(resolved).to.contain('DiskFull').and.to.contain('instance="beta:9100"').and.to.contain('40m 0s');
     await shot('alerts');
     expect(consoleErrors).to.deep.equal([]);
   });

@@ -1,6 +1,7 @@
 /**
- * Alerts: firing and pending (from the Prometheus-compatible /prometheus/api/v1/alerts), the silences
- * (/api/v1/silences), and a silence form, prefilled when reached from an alert's "Silence…" link.
+ * Alerts: firing and pending (from the Prometheus-compatible /prometheus/api/v1/alerts), alerts resolved in
+ * the last 24 hours (/api/v1/alerts?state=resolved), the silences (/api/v1/silences), and a silence form,
+ * prefilled when reached from an alert's "Silence…" link.
  */
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -9,6 +10,17 @@ import { Loader } from '../loader.js';
 import { renderLoad } from '../states.js';
 import { shared } from '../styles.js';
 import type { PromAlert, Silence } from '../types.js';
+import { formatAgo, formatDuration } from '../format.js';
+
+/** An alert of GET /api/v1/alerts?state=resolved. */
+interface ResolvedAlert {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly activeAtMs: number;
+  readonly resolvedAtMs: number | null;
+}
+
+const RESOLVED_WINDOW_MS = 86_400_000;
 import '../components/hl-alert-list.js';
 import { StreamWatch, type LiveStream } from '../live-stream.js';
 
@@ -29,6 +41,9 @@ export class PageAlerts extends LitElement {
   // An alert change (fired, resolved, silenced) reloads both lists, at most once a second.
   private readonly live = new StreamWatch(this, () => this.stream, () => ['alerts'], () => this.reload(), () => this.reload());
   private readonly silences = new Loader(this, async (signal) => (await this.api.json<{ silences: Silence[] }>('/api/v1/silences', { signal })).silences);
+  private readonly resolved = new Loader(this, async (signal) =>
+    (await this.api.json<{ alerts: ResolvedAlert[] }>(`/api/v1/alerts?state=resolved&since=${Date.now() - RESOLVED_WINDOW_MS}`, { signal })).alerts
+      .sort((a, b) => (b.resolvedAtMs ?? 0) - (a.resolvedAtMs ?? 0)));
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('api') || (changed.has('tick') && !this.stream?.live)) this.reload();
@@ -37,6 +52,7 @@ export class PageAlerts extends LitElement {
   private reload(): void {
     void this.alerts.run();
     void this.silences.run();
+    void this.resolved.run();
   }
 
   private async createSilence(e: Event): Promise<void> {
@@ -74,6 +90,14 @@ export class PageAlerts extends LitElement {
       ${this.message ? html`<p role="status">${this.message}</p>` : ''}
       <section aria-label="Active alerts"><h2>Firing and pending</h2>
         ${renderLoad(this.alerts, (a) => html`<hl-alert-list ?can-edit=${this.canEdit} .silences=${this.silences.value ?? []} .alerts=${a.filter((x) => x.state !== 'inactive')} @click=${this.onAlertClick}></hl-alert-list>`, { label: 'Loading alerts' })}
+      </section>
+      <section class="panel" aria-label="Resolved alerts" style="margin-top:1rem"><h2>Resolved in the last 24 hours</h2>
+        ${renderLoad(this.resolved, (list) => html`<div class="table-wrap"><table>
+          <thead><tr><th>Alert</th><th>Labels</th><th>Resolved</th><th class="num">Lasted</th></tr></thead>
+          <tbody>${list.map((a) => html`<tr><td>${a.labels.alertname ?? ''}<br><span class="muted">${a.annotations.summary ?? ''}</span></td>
+            <td><code>${Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}="${v}"`).join(', ')}</code></td>
+            <td>${formatAgo(a.resolvedAtMs)}</td><td class="num">${a.resolvedAtMs ? formatDuration((a.resolvedAtMs - a.activeAtMs) / 1000) : '–'}</td></tr>`)}</tbody>
+        </table></div>`, { empty: (l) => l.length === 0, emptyText: 'No alert resolved in the last 24 hours.', label: 'Loading resolved alerts' })}
       </section>
       <section class="panel" aria-label="Silences" style="margin-top:1rem"><h2>Silences</h2>
         ${renderLoad(this.silences, (list) => html`<div class="table-wrap"><table>

@@ -38,6 +38,12 @@ export function pendingEndpointsRouter(nowMs: () => number, checks: StandInCheck
     ctx.status = 201;
     ctx.body = { silence };
   });
+  // The history of resolved alerts: one disk alert that fired for 40 minutes and ended two hours ago.
+  router.get('/alerts', (ctx) => {
+    const resolved = { fingerprint: 'f1', labels: { alertname: 'DiskFull', instance: 'beta:9100', severity: 'warning' }, annotations: { summary: '/data is 95 % full' },
+      state: 'resolved', activeAtMs: nowMs() - 160 * 60_000, resolvedAtMs: nowMs() - 120 * 60_000, silencedBy: [] };
+    ctx.body = { alerts: ctx.query.state === 'resolved' ? [resolved] : [] };
+  });
   router.get('/setup', (ctx) => { ctx.body = { needed: false }; });
   router.get('/session', (ctx) => {
     const role = ctx.cookies.get('hlmon_test_role') ?? 'admin';
