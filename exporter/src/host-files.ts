@@ -34,6 +34,13 @@ export class HostFiles {
   /** A scratch buffer for reads: every read is synchronous, so no two can interleave. */
   private scratch = Buffer.allocUnsafe(64 * 1024);
   private readonly kept = new Map<string, KeptFd>();
+  /**
+   * Paths `readOptional` found missing, with the sweep of that read. Such a path is asked with existsSync
+   * (one access syscall, no exception) before it is opened again: a failed open costs an Error with a stack
+   * trace, and a few optional files are missing on every scrape (selinuxfs on a host without SELinux, say).
+   * A file that appears is read as soon as existsSync sees it, so nothing is served stale.
+   */
+  private readonly absent = new Map<string, number>();
   private readonly keepablePrefixes: string[];
   private sweeps = 0;
 
@@ -60,9 +67,17 @@ export class HostFiles {
 
   /** Reads a file and returns its content trimmed, or undefined when it cannot be read (absent attributes are normal in sysfs). */
   readOptional(path: string): string | undefined {
+    if (this.absent.has(path)) {
+      if (!existsSync(path)) {
+        this.absent.set(path, this.sweeps);
+        return undefined;
+      }
+      this.absent.delete(path);
+    }
     try {
       return this.read(path).trim();
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.absent.set(path, this.sweeps);
       return undefined;
     }
   }
@@ -77,12 +92,16 @@ export class HostFiles {
     for (const [path, k] of this.kept) {
       if (k.lastSweep !== this.sweeps) this.forget(path, k);
     }
+    for (const [path, sweep] of this.absent) {
+      if (sweep !== this.sweeps) this.absent.delete(path);
+    }
     this.sweeps++;
   }
 
   /** Closes every kept descriptor. The object stays usable; later reads open files again. */
   close(): void {
     for (const [path, k] of this.kept) this.forget(path, k);
+    this.absent.clear();
   }
 
   private read(path: string): string {

@@ -62,6 +62,22 @@ function acceptsGzip(header: string | undefined): boolean {
   return header !== undefined && /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/.test(header);
 }
 
+let dateSecond = -1;
+let dateText = '';
+
+/**
+ * The Date header, formatted once per second. node:http formats its own once per second too, but arms a
+ * timer each time to forget it; at one scrape a second that timer is created and inserted on every request.
+ */
+function httpDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
 /** Starts the HTTP(S) server on host:port (port 0 picks a free one). */
 export async function startHttpServer(source: MetricsSource, options: HttpServerOptions, host: string, port: number): Promise<ListeningServer> {
   const auth = new BasicAuthChecker(options.webConfig?.basicAuthUsers ?? new Map());
@@ -69,7 +85,8 @@ export async function startHttpServer(source: MetricsSource, options: HttpServer
 
   const send = (res: ServerResponse, code: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void => {
     source.countRequest(code);
-    res.writeHead(code, { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
+    res.sendDate = false;
+    res.writeHead(code, { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), Date: httpDate(), ...extra });
     res.end(body);
   };
 

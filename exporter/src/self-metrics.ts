@@ -2,7 +2,7 @@
  * The exporter's own process metrics, under `hlmon_exporter_` so they never clash with node_exporter's
  * `process_*` or with the host's `node_*` families when both exporters are scraped into one place.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import type { Clock } from '@hlmon/model';
 import type { MetricWriter } from './metric-writer.js';
@@ -45,8 +45,22 @@ export class SelfMetrics {
   }
 }
 
+/** Whether stat() of /proc/self/fd reports the number of open descriptors as its size (Linux 6.2 and later). */
+let fdDirSizeCounts: boolean | undefined;
+
 function openFds(): number {
   try {
+    // Since Linux 6.2 the size of /proc/self/fd is the number of open descriptors: one stat instead of
+    // listing ~100 entries into as many strings on every scrape. Older kernels report 0 there, so the size
+    // is trusted only once it agreed with a listing.
+    if (fdDirSizeCounts !== false) {
+      const size = statSync('/proc/self/fd').size;
+      if (fdDirSizeCounts === true) return size;
+      const listed = readdirSync('/proc/self/fd').length;
+      // The listing holds one more descriptor (the directory itself, open while it is read).
+      fdDirSizeCounts = size > 0 && Math.abs(listed - size) <= 1;
+      return listed;
+    }
     // /proc/self/fd lists one entry per descriptor; elsewhere the count is unknown and reported as NaN.
     return readdirSync('/proc/self/fd').length;
   } catch {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { HostFiles } from '@hlmon/exporter';
 import { tempDir } from './helpers.js';
@@ -66,6 +66,24 @@ describe('HostFiles', () => {
     } finally {
       child.kill('SIGKILL');
       files.close();
+    }
+  });
+
+  it('reads an optional file as soon as it appears after it was found missing', () => {
+    const dir = tempDir('host-files');
+    const files = new HostFiles({ procfs: dir.path, sysfs: dir.path });
+    const path = `${dir.path}/enforce`;
+    try {
+      expect(files.readOptional(path)).to.equal(undefined);
+      files.sweep();
+      expect(files.readOptional(path)).to.equal(undefined);
+      writeFileSync(path, '1\n');
+      expect(files.readOptional(path)).to.equal('1');
+      unlinkSync(path);
+      expect(files.readOptional(path)).to.equal(undefined);
+    } finally {
+      files.close();
+      dir.remove();
     }
   });
 
