@@ -84,8 +84,6 @@ interface SeriesState {
 interface CacheEntry {
   /** Null when metric relabeling dropped the series. */
   readonly series: SeriesState | null;
-  /** Number of the last scrape whose text had this series. */
-  seen: number;
 }
 
 /** Runs the scrapes of one target. Not reentrant: the scheduler never overlaps two scrapes of one loop. */
@@ -93,12 +91,13 @@ export class ScrapeLoop {
   private readonly targetLabels: Labels;
   private readonly reportLabels: Labels[];
   /**
-   * Raw series text → what it comes to. Holds the texts of the last successful scrape (and any seen since);
-   * a text missing from a successful scrape is forgotten. A hit skips label parsing, target labels,
-   * relabeling and limits: those checks passed when the entry was made and depend only on the text and on
-   * the config (`seriesShaping`).
+   * Raw series text → what it comes to, kept by the parser (model's TextCache), which also recognises
+   * the target's unchanged lines without scanning them. Holds the texts of the last scrape parsed to the
+   * end; a text missing from it is forgotten. A hit skips label parsing, target labels, relabeling and
+   * limits: those checks passed when the entry was made and depend only on the text and on the config
+   * (`seriesShaping`).
    */
-  private cache = new Map<string, CacheEntry>();
+  private cache = new TextCache<CacheEntry>();
   /** Final label key → series, for cache misses only (two texts may come to one series). */
   private states = new Map<string, SeriesState>();
   /** Series written by the last scrape (for staleness); empty after a failed scrape. */
@@ -181,12 +180,10 @@ export class ScrapeLoop {
     // Series of the previous scrape carry its number; after a failed one every series counts as added.
     const prevNo = this.okNo === no - 1 ? this.okNo : -1;
     const current: SeriesState[] = [];
-    const cache = this.cache;
-    let texts = 0;
     let seriesAdded = 0;
     const cfg = this.cfg;
     const honorTimestamps = cfg.honorTimestamps;
-    const parser = new TextParser(text, format);
+    const parser = new TextParser(text, format, { cache: this.cache });
     let scraped = 0;
     const meta = new MetadataCollector(this.meta);
     for (let kind = parser.next(); kind !== 'eof'; kind = parser.next()) {
@@ -197,15 +194,10 @@ export class ScrapeLoop {
         continue;
       }
       scraped++;
-      const raw = parser.series();
-      let entry = cache.get(raw);
+      let entry = parser.cachedEntry();
       if (entry === undefined) {
-        entry = { series: this.resolveSeries(parser), seen: 0 };
-        cache.set(raw, entry);
-      }
-      if (entry.seen !== no) {
-        entry.seen = no;
-        texts++;
+        entry = { series: this.resolveSeries(parser) };
+        parser.setCachedEntry(entry);
       }
       const series = entry.series;
       // Dropped by relabeling, or a repeated series in one exposition, which Prometheus ignores
@@ -226,7 +218,6 @@ export class ScrapeLoop {
     this.okNo = no;
     this.meta = meta.finish();
     // Forget what this scrape did not have; in a steady target nothing, and the sizes say so.
-    if (cache.size > texts) for (const [k, e] of cache) if (e.seen !== no) cache.delete(k);
     if (this.states.size > added) for (const [k, s] of this.states) if (s.seen !== no) this.states.delete(k);
     return { scraped, added, seriesAdded };
   }
@@ -235,7 +226,7 @@ export class ScrapeLoop {
    * The series a text not in the cache comes to: target labels, metric relabeling and the label limits
    * (which fail the scrape, so a text that breaks them never enters the cache). Null when dropped.
    */
-  private resolveSeries(parser: TextParser): SeriesState | null {
+  private resolveSeries(parser: TextParser<CacheEntry>): SeriesState | null {
     const cfg = this.cfg;
     const lb = mutateSampleLabels(parser.labels(), this.targetLabels, cfg.honorLabels);
     if (!relabelBuilder(lb, cfg.metricRelabelConfigs)) return null;
