@@ -123,8 +123,12 @@ export class TextParser<T = unknown> {
   private runIndex = 0;
   private runCount = 0;
   private runTo = 0;
-  /** Whether runs are being tracked (from position trackedFrom of this pass on). */
+  /**
+   * Until the first line that is not where the previous pass had it, the pass only counts its lines
+   * (`clean`); from then on (position `trackedFrom`) it lists them and tracks runs of `#` lines.
+   */
   private tracking = false;
+  private clean = 0;
   private trackedFrom = 0;
 
   /** Parses `text` in the given format (default: Prometheus text format 0.0.4). */
@@ -455,10 +459,14 @@ export class TextParser<T = unknown> {
    * run of `#` lines it belongs to, which is cut from the text when it ends.
    */
   private seen(slot: CacheSlot<T>): void {
-    const cache = this.cache!;
-    const cur = cache.cur;
-    if (this.tracking) this.track(slot);
     slot.lastPass = this.pass;
+    if (!this.tracking) {
+      // Still the previous pass's lines in its order: nothing to write down but the count.
+      slot.index = this.clean++;
+      return;
+    }
+    const cur = this.cache!.cur;
+    this.track(slot);
     slot.index = cur.length;
     cur.push(slot);
   }
@@ -503,15 +511,17 @@ export class TextParser<T = unknown> {
   /** At the end of the text: the pass is complete. */
   private endPass(): void {
     if (this.runFrom >= 0) this.closeRun(undefined);
-    this.cache!.end(this.pass, this.tracking ? this.trackedFrom : -1);
+    this.cache!.end(this.pass, this.clean, this.tracking ? this.trackedFrom : -1);
   }
 
   /** Records the current entry, just parsed without a positional hit, in the cache's current pass. */
   private record(key: string, kind: EntryKind, name = '', text = '', type: MetricType = 'untyped'): void {
     const cache = this.cache!;
     if (!this.tracking) {
+      // The first line not where the previous pass had it: the lines so far are the previous pass's.
       this.tracking = true;
-      this.trackedFrom = cache.cur.length;
+      this.trackedFrom = this.clean;
+      cache.cur = cache.prev.slice(0, this.clean);
     }
     let slot = cache.slots.get(key);
     if (slot === undefined) {
@@ -1168,10 +1178,17 @@ export class TextCache<T = unknown> {
    * pass. Its runs are those tracked from position `trackedFrom` on (-1: none, every line was where the
    * previous pass had it) and, before it, the previous pass's runs that end before it.
    */
-  end(pass: number, trackedFrom: number): void {
+  end(pass: number, clean: number, trackedFrom: number): void {
     if (!this.open || pass !== this.pass) return;
+    this.open = false;
+    this.prevPass = pass;
+    if (trackedFrom < 0) {
+      // Every line was where the previous pass had it, and cur was never filled.
+      if (clean === this.prev.length) return; // the same lines: nothing to forget, the same runs
+      this.cur = this.prev.slice(0, clean);
+    }
     for (const slot of this.prev) if (slot.lastPass !== pass) this.slots.delete(slot.key);
-    const keep = trackedFrom < 0 ? this.cur.length : trackedFrom;
+    const keep = trackedFrom < 0 ? clean : trackedFrom;
     const runs = this.runs, counts = this.runCounts;
     for (let i = 0; i < keep && i < runs.length; i++) {
       const run = runs[i];
@@ -1183,12 +1200,11 @@ export class TextCache<T = unknown> {
     this.prev = this.cur;
     this.runs = this.curRuns;
     this.runCounts = this.curRunCounts;
-    this.prevPass = pass;
     this.cur = [];
     this.curRuns = [];
     this.curRunCounts = [];
-    this.open = false;
   }
+
 }
 
 /** `s.indexOf(ch, from)`, or `none` when absent. */

@@ -139,6 +139,23 @@ describe('TextCache', () => {
     expect(storedEntries('b 2\n', cache)).to.deep.equal([undefined]);
   });
 
+  it('forgets the last lines when a scrape ends early but is otherwise unchanged', () => {
+    const cache = new TextCache<{ key: string }>();
+    storedEntries('# TYPE a gauge\na 1\nb 2\nc 3\n', cache);
+    expect(storedEntries('# TYPE a gauge\na 4\nb 5\n', cache).every((e) => e !== undefined)).to.equal(true);
+    expect(cache.size).to.equal(3);
+    expect(storedEntries('# TYPE a gauge\na 1\nb 2\nc 3\n', cache).map((e) => e?.key)).to.deep.equal(['__name__="a"', '__name__="b"', undefined]);
+  });
+
+  it('undoes a pass that failed after only known lines, and keeps what the previous pass knew', () => {
+    const cache = new TextCache<{ key: string }>();
+    storedEntries('# HELP a A.\n# TYPE a gauge\na 1\nb 2\n', cache);
+    expect(() => storedEntries('# HELP a A.\n# TYPE a gauge\na 1\nb x\n', cache)).to.throw(ParseError);
+    expect(() => storedEntries('# HELP a A.\n# TYPE a gauge\na 1\n', cache).length).to.not.throw();
+    expect(cache.size).to.equal(3);
+    expect(storedEntries('# HELP a A.\n# TYPE a gauge\na 1\nb 2\n', cache).map((e) => e?.key)).to.deep.equal(['__name__="a"', undefined]);
+  });
+
   it('undoes a pass that ended in a ParseError, so failed scrapes do not grow it', () => {
     const cache = new TextCache<{ key: string }>();
     storedEntries('a 1\nb 2\n', cache);
