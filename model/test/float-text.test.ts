@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FLOAT_OUT_OF_RANGE, INVALID_FLOAT, formatGoFloat, parseGoFloat } from '@hlmon/model';
+import { FLOAT_OUT_OF_RANGE, INVALID_FLOAT, TextCache, TextParser, formatGoFloat, parseGoFloat } from '@hlmon/model';
 
 const parse = (s: string) => parseGoFloat(s, 0, s.length);
 
@@ -63,6 +63,85 @@ describe('formatGoFloat', () => {
   it('prints numbers that parse back to the same float64', () => {
     for (const v of [Math.PI, 1 / 3, 2 ** 53 + 2, 1e-7, 123456789.123, Number.MAX_VALUE, Number.MIN_VALUE]) {
       expect(parse(formatGoFloat(v))).to.equal(v);
+    }
+  });
+});
+
+describe('reading values bit-exactly (random corpus, fixed seed)', () => {
+  /** mulberry32: every run sees the same corpus. */
+  function rng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /** Decimals in the shapes exporters write and beyond: up to 25 digits each side, exponents to ±340. */
+  function corpus(n: number): string[] {
+    const next = rng(8128);
+    const digits = (max: number): string => {
+      let s = '';
+      const len = Math.floor(next() * (max + 1));
+      for (let i = 0; i < len; i++) s += String(Math.floor(next() * 10));
+      return s;
+    };
+    const out: string[] = [];
+    while (out.length < n) {
+      const shape = next();
+      let s = next() < 0.2 ? '-' : '';
+      if (shape < 0.3) {
+        s += digits(20) || '0';
+      } else {
+        const int = digits(shape < 0.6 ? 8 : 25), frac = digits(shape < 0.6 ? 9 : 25);
+        if (int === '' && frac === '') continue;
+        s += `${int}.${frac}`;
+      }
+      if (next() < 0.4) {
+        const e = next() < 0.8 ? Math.floor(next() * 50) - 25 : Math.floor(next() * 680) - 340;
+        s += `${next() < 0.5 ? 'e' : 'E'}${e < 0 ? '-' : next() < 0.5 ? '+' : ''}${Math.abs(e)}`;
+      }
+      out.push(s);
+    }
+    return out;
+  }
+
+  const texts = corpus(100_000);
+
+  it('reads every decimal of the corpus as Number() does, bit for bit (or as out of range where Number() overflows)', () => {
+    let fast = 0;
+    for (const t of texts) {
+      const want = Number(t);
+      const got = parseGoFloat(t, 0, t.length);
+      if (Number.isFinite(want)) {
+        if (!Object.is(got, want)) expect.fail(`${t}: got ${String(got)}, Number() gives ${want}`);
+        if (t.replace(/[-.]|e.*$/gi, '').replace(/^0+/, '').length <= 15) fast++;
+      } else {
+        expect(got, t).to.equal(FLOAT_OUT_OF_RANGE);
+      }
+    }
+    // Both the fast path and the exact fallback must have been exercised.
+    expect(fast).to.be.greaterThan(20_000);
+    expect(texts.length - fast).to.be.greaterThan(20_000);
+  });
+
+  it('reads the same values as sample values of a text, with and without a TextCache', () => {
+    const finite = texts.filter((t) => Number.isFinite(Number(t)));
+    const text = finite.map((t, i) => `m{i="${i % 1000}"} ${t}\n`).join('');
+    const cache = new TextCache();
+    // Twice with the cache: the second pass takes the positional hit for every line.
+    for (const opts of [{}, { cache }, { cache }]) {
+      const p = new TextParser(text, 'prometheus', opts);
+      let i = 0;
+      for (let k = p.next(); k !== 'eof'; k = p.next()) {
+        const want = Number(finite[i]!);
+        if (!Object.is(p.value(), want)) expect.fail(`${finite[i]}: got ${p.value()}, Number() gives ${want}`);
+        i++;
+      }
+      expect(i).to.equal(finite.length);
     }
   });
 });
