@@ -15,10 +15,52 @@ describe('v1: config apply round trip and the targets and checks that live in it
   });
   after(async () => { await h?.close(); });
 
-  it('serves the running config text and its file', async () => {
+  it('serves the running config text and its file, with the receiver webhook URL shown as <secret>', async () => {
     const res = await h.agent().get('/api/v1/config').set('Authorization', admin).expect(200);
     expect(res.body.file).to.equal(h.configFile);
-    expect(res.body.yaml).to.equal(await readFile(h.configFile, 'utf8'));
+    const file = await readFile(h.configFile, 'utf8');
+    const hookUrl = /- url: (\S+)/.exec(file)![1]!;
+    expect(res.body.yaml).to.equal(file.replace(hookUrl, '<secret>'));
+  });
+
+  it('hides every kind of secret and keeps them through a round trip that changes something else', async () => {
+    const original = await readFile(h.configFile, 'utf8');
+    const hookUrl = /- url: (\S+)/.exec(original)![1]!;
+    const secrets = ['s3cret-basic-pw', 'tok-bearer-1234', 'smtp-pw-5678', 'gotify-app-token'];
+    const withSecrets = original
+      .replace("  - job_name: node\n", `  - job_name: node\n    basic_auth: { username: prom, password: ${secrets[0]} }\n`)
+      .replace(`        - url: ${hookUrl}\n`, `        - url: ${hookUrl}\n          bearer_token: ${secrets[1]}\n`)
+      .replace('    - name: hook\n', `    - name: mail\n      email_configs:\n        - { to: me@example.org, from: hlmon@example.org, smarthost: 'localhost:25', auth_username: me, auth_password: ${secrets[2]} }\n    - name: phone\n      gotify_configs:\n        - url: http://gotify.lan\n          token: \${GOTIFY_TOKEN:-${secrets[3]}}\n    - name: hook\n`);
+    expect(withSecrets).to.not.equal(original);
+    await h.agent().put('/api/v1/config').set('Authorization', admin).send({ yaml: withSecrets }).expect(200);
+
+    const shown = (await h.agent().get('/api/v1/config').set('Authorization', admin).expect(200)).body.yaml as string;
+    for (const s of [...secrets.slice(0, 3), hookUrl]) expect(shown).to.not.include(s);
+    expect(shown).to.include('password: <secret>');
+    expect(shown).to.include('bearer_token: <secret>');
+    expect(shown).to.include('auth_password: <secret>');
+    // An environment reference is not a secret itself.
+    expect(shown).to.include('${GOTIFY_TOKEN:-');
+    expect(shown).to.include('http://gotify.lan');
+
+    // The served text, with the scrape interval changed, goes back: every
+    // secret keeps its stored value.
+    const edited = shown.replace('scrape_interval: 1s', 'scrape_interval: 2s');
+    const res = await h.agent().post('/api/v1/config/validate').set('Authorization', admin).send({ yaml: edited }).expect(200);
+    expect(res.body).to.deep.equal({ valid: true, errors: [] });
+    await h.agent().put('/api/v1/config').set('Authorization', admin).send({ yaml: edited }).expect(200);
+    const written = await readFile(h.configFile, 'utf8');
+    expect(written).to.include('scrape_interval: 2s');
+    for (const s of [...secrets, hookUrl]) expect(written).to.include(s);
+    expect(written).to.not.include('<secret>');
+
+    // <secret> where nothing is stored is refused, naming the place, and changes nothing.
+    const bad = edited.replace('auth_username: me,', 'auth_username: me, auth_secret: <secret>,');
+    const refused = await h.agent().put('/api/v1/config').set('Authorization', admin).send({ yaml: bad }).expect(400);
+    expect(refused.body.error.message).to.include('alerting.receivers[mail].email_configs[0].auth_secret');
+    expect(await readFile(h.configFile, 'utf8')).to.equal(written);
+
+    await h.agent().put('/api/v1/config').set('Authorization', admin).send({ yaml: original }).expect(200);
   });
 
   it('validates a config without applying it, listing errors with line and column', async () => {

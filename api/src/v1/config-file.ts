@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { parseDocument, type Document } from 'yaml';
 import { ApiError } from '../errors.js';
 import type { ConfigAccess } from './sources.js';
+import { redactSecrets, restoreSecrets } from './config-secrets.js';
 
 /** Serialises config changes and keeps the file and the running config in step. */
 export class ConfigEditor {
@@ -27,15 +28,30 @@ export class ConfigEditor {
     return this.access.file ? readFile(this.access.file, 'utf8') : this.access.currentText();
   }
 
-  /** Validates a text without applying it: the errors, empty when it is valid. */
-  validate(text: string): { line: number; column: number; key?: string; message: string }[] {
-    const r = this.access.parse(text);
+  /** The current config text with its secrets shown as `<secret>` (what the API serves). */
+  async redactedText(): Promise<string> {
+    return redactSecrets(await this.text());
+  }
+
+  /** Validates a text without applying it: the errors, empty when it is valid. `<secret>` stands for the stored value. */
+  async validate(text: string): Promise<{ line: number; column: number; key?: string; message: string }[]> {
+    let full: string;
+    try {
+      full = restoreSecrets(text, await this.text());
+    } catch (err) {
+      if (err instanceof ApiError) return [{ line: 1, column: 1, message: err.message }];
+      throw err;
+    }
+    const r = this.access.parse(full);
     return 'errors' in r ? r.errors.map((e) => ({ line: e.line, column: e.column, ...(e.key ? { key: e.key } : {}), message: e.message })) : [];
   }
 
-  /** Validates, applies and writes a new text; 400 (invalid) or 422 (refused by a component) leave everything as it was. */
+  /**
+   * Validates, applies and writes a new text; 400 (invalid) or 422 (refused by a component) leave everything
+   * as it was. `<secret>` where the served text had it keeps the stored value.
+   */
   replace(text: string): Promise<void> {
-    return this.serial(() => this.doReplace(text));
+    return this.serial(async () => this.doReplace(restoreSecrets(text, await this.text())));
   }
 
   /** Edits the YAML document of the current config and applies the result; `edit` throws ApiError to refuse. */

@@ -28,23 +28,23 @@ export function configRoutes(deps: { editor: ConfigEditor; scraper: ScraperView 
   return [
     route({
       method: 'get', path: '/api/v1/config', access: 'admin', tag: 'config',
-      summary: 'The running configuration as YAML text and the file it lives in.',
+      summary: 'The running configuration as YAML text (secrets shown as <secret>) and the file it lives in.',
       response: z.object({ file: z.string().nullable(), yaml: z.string() }),
-      handler: async () => ({ file: editor.file ?? null, yaml: await editor.text() }),
+      handler: async () => ({ file: editor.file ?? null, yaml: await editor.redactedText() }),
     }),
     route({
       method: 'post', path: '/api/v1/config/validate', access: 'editor', tag: 'config',
       summary: 'Validates a configuration without applying it; lists every error with line and column.',
       body: z.strictObject({ yaml: z.string().max(1024 * 1024) }),
       response: z.object({ valid: z.boolean(), errors: z.array(ConfigError) }),
-      handler: ({ body }) => {
-        const errors = editor.validate(body.yaml);
+      handler: async ({ body }) => {
+        const errors = await editor.validate(body.yaml);
         return { valid: errors.length === 0, errors };
       },
     }),
     route({
       method: 'put', path: '/api/v1/config', access: 'admin', tag: 'config',
-      summary: 'Applies a new configuration and writes it to hlmon.yml atomically; a bad one is refused and the running one stays.',
+      summary: 'Applies a new configuration and writes it to hlmon.yml atomically; a bad one is refused and the running one stays. <secret> keeps the stored value of that secret.',
       body: z.strictObject({ yaml: z.string().max(1024 * 1024) }),
       response: z.object({ applied: z.literal(true) }),
       handler: async ({ body }) => {
