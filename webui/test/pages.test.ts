@@ -407,6 +407,23 @@ describe('web UI in headless Chromium', function () {
     });
   }
 
+  it('is keyboard navigable: the first Tab reaches "Skip to content", which moves the focus to the page', async () => {
+    await open('/');
+    await page.locator('hl-host-card').first().waitFor();
+    await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ${el.textContent?.trim().slice(0, 20) ?? ''}` : '';
+    });
+    expect(await focused()).to.equal('a Skip to content');
+    await page.keyboard.press('Enter');
+    expect((await focused()).startsWith('main#main')).to.equal(true);
+    // The next Tab lands on the first control of the page, not back in the header.
+    await page.keyboard.press('Tab');
+    expect(await focused()).to.not.match(/^a (Overview|Skip)/);
+  });
+
   it('says when the connection to the server is lost and when it is back', async () => {
     await open('/');
     await page.evaluate(() => localStorage.setItem('hlmon.refreshSeconds', '1'));

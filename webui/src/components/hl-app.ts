@@ -167,6 +167,12 @@ export class HlApp extends LitElement {
     location.assign('/login');
   }
 
+  /** The fragment cannot reach into this shadow root, so the skip link moves the focus itself. */
+  private skipToMain(e: Event): void {
+    e.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('#main')?.focus();
+  }
+
   private toggleTheme(): void {
     applyTheme(this.theme === 'dark' ? 'light' : 'dark');
   }
@@ -175,7 +181,7 @@ export class HlApp extends LitElement {
     const path = location.pathname;
     const current = (href: string) => (href === '/' ? path === '/' || path.startsWith('/hosts/') : path.startsWith(href));
     return html`
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main" @click=${this.skipToMain}>Skip to content</a>
       ${this.connection === 'offline' ? html`<div class="banner offline" role="alert">Connection to the server lost — retrying every ${loadRefreshSeconds()} s…</div>` : ''}
       ${this.reconnected && this.connection === 'online' ? html`<div class="banner online" role="status">Reconnected.</div>` : ''}
       <header class="top">
