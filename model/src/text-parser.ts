@@ -294,7 +294,7 @@ export class TextParser<T = unknown> {
 
   /** The type of the current TYPE entry. */
   type(): MetricType {
-    return this.slot !== undefined ? this.slot.type : this.mtype;
+    return this.slot !== undefined ? this.slot.text as MetricType : this.mtype;
   }
 
   /** The unit of the current UNIT entry (OpenMetrics). */
@@ -450,7 +450,7 @@ export class TextParser<T = unknown> {
     const name = kind === 'help' || kind === 'type' ? this.metaName() : '';
     const text = kind === 'help' ? this.help() : '';
     const key = kind === 'comment' ? this.comment() : this.src.slice(p, this.lineEnd);
-    this.record(key, kind, name, text, this.mtype);
+    this.record(key, kind, name, kind === 'type' ? this.mtype : text);
     return kind;
   }
 
@@ -515,7 +515,7 @@ export class TextParser<T = unknown> {
   }
 
   /** Records the current entry, just parsed without a positional hit, in the cache's current pass. */
-  private record(key: string, kind: EntryKind, name = '', text = '', type: MetricType = 'untyped'): void {
+  private record(key: string, kind: EntryKind, name = '', text = ''): void {
     const cache = this.cache!;
     if (!this.tracking) {
       // The first line not where the previous pass had it: the lines so far are the previous pass's.
@@ -523,16 +523,23 @@ export class TextParser<T = unknown> {
       this.trackedFrom = this.clean;
       cache.cur = cache.prev.slice(0, this.clean);
     }
-    let slot = cache.slots.get(key);
-    if (slot === undefined) {
-      slot = new CacheSlot<T>(key, kind, this.seriesEnd !== this.nameEnd, name, text, type, this.pass);
-      cache.slots.set(key, slot);
-    } else if (slot.lastPass === cache.prevPass) {
-      // The text was elsewhere in the previous pass (series added or removed before it): expect what
-      // followed it there next.
-      this.cursor = slot.index + 1;
+    let slot: CacheSlot<T> | undefined;
+    if (kind !== 'series') {
+      // `#` lines are not looked up by text: they are cheap to read again, and the series that follow
+      // put the positions right.
+      slot = new CacheSlot<T>(key, kind, false, name, text, this.pass);
+    } else {
+      slot = cache.slots.get(key);
+      if (slot === undefined) {
+        slot = new CacheSlot<T>(key, kind, this.seriesEnd !== this.nameEnd, '', '', this.pass);
+        cache.slots.set(key, slot);
+      } else if (slot.lastPass === cache.prevPass) {
+        // The text was elsewhere in the previous pass (series added or removed before it): expect what
+        // followed it there next.
+        this.cursor = slot.index + 1;
+      }
+      if (this.checked) slot.checked = true;
     }
-    if (kind === 'series' && this.checked) slot.checked = true;
     this.seen(slot);
     this.slot = slot;
   }
@@ -1105,13 +1112,11 @@ class CacheSlot<T> {
     readonly hasLabels: boolean,
     /** HELP and TYPE: the family name. */
     readonly name: string,
-    /** HELP: the unescaped text. */
+    /** HELP: the unescaped text; TYPE: the type. */
     readonly text: string,
-    /** TYPE: the type. */
-    readonly type: MetricType,
-    readonly bornPass: number,
+    pass: number,
   ) {
-    this.lastPass = bornPass;
+    this.lastPass = pass;
   }
 }
 
@@ -1127,7 +1132,7 @@ class CacheSlot<T> {
  * `T` is what the caller keeps per series text (the scraper keeps the series' final labels).
  */
 export class TextCache<T = unknown> {
-  /** @internal Every remembered line by its key: the previous pass's and the open pass's. */
+  /** @internal Every remembered series by its text: the previous pass's and the open pass's. */
   readonly slots = new Map<string, CacheSlot<T>>();
   /** @internal The lines of the last completed pass, in order. */
   prev: CacheSlot<T>[] = [];
@@ -1150,7 +1155,7 @@ export class TextCache<T = unknown> {
   curRunCounts: number[] = [];
   private open = false;
 
-  /** Number of distinct lines remembered. */
+  /** Number of distinct series texts remembered. */
   get size(): number {
     return this.slots.size;
   }
@@ -1158,13 +1163,14 @@ export class TextCache<T = unknown> {
   /** @internal Starts a pass (undoing an unfinished one) and returns its number. */
   begin(): number {
     if (this.open) {
-      // Forget what only the unfinished pass saw, and put back what it moved.
-      for (const slot of this.cur) if (slot.bornPass === this.pass) this.slots.delete(slot.key);
+      // Put back what the unfinished pass moved, then forget the series only it saw (the slots map
+      // holds the previous pass's series and those the open pass added).
       const prev = this.prev;
       for (let i = 0; i < prev.length; i++) {
         prev[i]!.index = i;
         prev[i]!.lastPass = this.prevPass;
       }
+      for (const slot of this.cur) if (slot.lastPass === this.pass && slot.kind === 'series') this.slots.delete(slot.key);
     }
     this.cur = [];
     this.curRuns = [];
@@ -1187,7 +1193,7 @@ export class TextCache<T = unknown> {
       if (clean === this.prev.length) return; // the same lines: nothing to forget, the same runs
       this.cur = this.prev.slice(0, clean);
     }
-    for (const slot of this.prev) if (slot.lastPass !== pass) this.slots.delete(slot.key);
+    for (const slot of this.prev) if (slot.lastPass !== pass && slot.kind === 'series') this.slots.delete(slot.key);
     const keep = trackedFrom < 0 ? clean : trackedFrom;
     const runs = this.runs, counts = this.runCounts;
     for (let i = 0; i < keep && i < runs.length; i++) {
