@@ -10,7 +10,7 @@ import { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE } from './collec
 import { HostFiles } from './host-files.js';
 import { startHttpServer, type ListeningServer } from './http-server.js';
 import { stderrLogger, type Logger } from './logger.js';
-import { MetricWriter, renderOpenMetrics, renderText, type HeaderCache } from './metric-writer.js';
+import { MetricWriter, RenderCache, renderOpenMetrics, renderText } from './metric-writer.js';
 import { ScrapeRunner, type NamedCollector } from './scrape-runner.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { WebConfig } from './web-config.js';
@@ -122,7 +122,7 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
   // scraping at the same moment, say). This also keeps the collector contract: never run concurrently
   // with itself.
   let inFlight: Promise<MetricWriter> | undefined;
-  const headers: HeaderCache = new Map();
+  const renderCache = new RenderCache();
   // The hook waits for setImmediate: by then the response that asked for the scrape has been written to
   // its socket, so the client never waits for it. Requests sharing a scrape schedule it once.
   let afterScrapeScheduled = false;
@@ -150,7 +150,7 @@ export function createExporter(options: ExporterOptions = {}): Exporter {
       afterScrapeScheduled = true;
       setImmediate(runAfterScrape);
     }
-    return openMetrics ? renderOpenMetrics(families) : renderText(families, headers);
+    return openMetrics ? renderOpenMetrics(families) : renderText(families, renderCache);
   };
 
   const landingPage = (): string => {

@@ -4,7 +4,7 @@ export { parseExporterArgs, parseListenAddress, parseDurationMs, exporterUsage, 
 export { runExporterCli } from './cli.js';
 export { parseWebConfig, loadWebConfig, WebConfigError, BasicAuthChecker, type WebConfig, type TlsServerConfig } from './web-config.js';
 export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE, wantsOpenMetrics, type ListeningServer } from './http-server.js';
-export { MetricWriter, renderText, renderOpenMetrics, formatValue, type MetricFamily, type MetricType, type Sample, type LabelPairs } from './metric-writer.js';
+export { MetricWriter, RenderCache, renderText, renderOpenMetrics, formatValue, type MetricFamily, type MetricType, type Sample, type LabelPairs } from './metric-writer.js';
 export { parseTextFormat, TextParseError } from './text-parser.js';
 export { MemoryLogger, stderrLogger, type Logger, type LogLevel } from './logger.js';
 export { HostFiles } from './host-files.js';

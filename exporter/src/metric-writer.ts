@@ -114,33 +114,94 @@ function formatLabels(labels: LabelPairs | undefined): string {
 
 /** Families sorted by name, as node_exporter writes them (Prometheus does not require it; people diff it). */
 function sortedFamilies(families: Iterable<MetricFamily>): MetricFamily[] {
-  return [...families].filter((f) => f.samples.length > 0).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...families].filter((f) => f.samples.length > 0).sort(byName);
+}
+
+function byName(a: MetricFamily, b: MetricFamily): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** What a RenderCache remembers of one family name. */
+interface KnownFamily {
+  /** Position of the name in the last fully sorted scrape. */
+  rank: number;
+  type: MetricType;
+  help: string;
+  /** The HELP and TYPE lines for that type and help. */
+  header: string;
 }
 
 /**
- * HELP and TYPE lines by family, kept across scrapes by whoever renders repeatedly (the exporter): the
- * same two hundred headers are otherwise rebuilt and re-escaped on every scrape.
+ * What renderText keeps across scrapes for a caller that renders repeatedly (the exporter): the HELP and
+ * TYPE lines of every family, and each name's position in sorted order. A scrape has the same two hundred
+ * families as the one before, so they are placed by their remembered positions (one pass, no string
+ * comparisons) and only a scrape with a name not seen in the last sort is sorted afresh.
  */
-export type HeaderCache = Map<string, string>;
+export class RenderCache {
+  readonly families = new Map<string, KnownFamily>();
+  /** Number of names ranked by the last full sort. */
+  ranked = 0;
+}
+
+/** `families` (non-empty ones) in name order, by the ranks of the last sort when they cover every name. */
+function sortedByRank(families: Iterable<MetricFamily>, cache: RenderCache): MetricFamily[] {
+  const slots: Array<MetricFamily | undefined> = new Array(cache.ranked);
+  let placed = 0;
+  let complete = true;
+  const present: MetricFamily[] = [];
+  for (const f of families) {
+    if (f.samples.length === 0) continue;
+    present.push(f);
+    if (!complete) continue;
+    const rank = cache.families.get(f.name)?.rank ?? -1;
+    // A new name, or a name twice (two writers rendered together): the remembered order cannot place it.
+    if (rank < 0 || slots[rank] !== undefined) complete = false;
+    else {
+      slots[rank] = f;
+      placed++;
+    }
+  }
+  if (complete) {
+    const sorted: MetricFamily[] = new Array(placed);
+    let i = 0;
+    for (const f of slots) if (f !== undefined) sorted[i++] = f;
+    return sorted;
+  }
+  present.sort(byName);
+  // Families come and go with textfiles and containers: the cache keeps the names of this scrape only.
+  for (const known of cache.families.values()) known.rank = -1;
+  let rank = 0;
+  for (const f of present) {
+    const known = cache.families.get(f.name);
+    if (known === undefined) cache.families.set(f.name, { rank, type: f.type, help: f.help, header: familyHeader(f) });
+    else if (known.rank < 0) known.rank = rank;
+    rank++;
+  }
+  for (const [name, known] of cache.families) if (known.rank < 0) cache.families.delete(name);
+  cache.ranked = rank;
+  return present;
+}
+
+function familyHeader(f: MetricFamily): string {
+  return `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
+}
 
 /** Renders families in the Prometheus text exposition format, version 0.0.4. */
-export function renderText(families: Iterable<MetricFamily>, headers: HeaderCache = new Map()): string {
+export function renderText(families: Iterable<MetricFamily>, cache: RenderCache = new RenderCache()): string {
   // One growing string: V8 builds it as a rope and flattens it once when it is written to the socket,
   // which allocates less than collecting a few thousand parts and joining them.
   let text = '';
   // Collectors share one label object among all samples of a device; it is formatted once per render.
   const formatted = new Map<LabelPairs, string>();
-  for (const f of sortedFamilies(families)) {
-    // Keyed by name, type and help together, so a textfile family whose help changes gets a new header.
-    const key = f.name + '\0' + f.type + '\0' + f.help;
-    let header = headers.get(key);
-    if (header === undefined) {
-      header = `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
-      // Bounded: families come and go with textfiles and containers; a full cache is simply started afresh.
-      if (headers.size > 10_000) headers.clear();
-      headers.set(key, header);
+  for (const f of sortedByRank(families, cache)) {
+    const known = cache.families.get(f.name)!;
+    // A textfile family may change its type or help between scrapes; its header follows.
+    if (known.type !== f.type || known.help !== f.help) {
+      known.type = f.type;
+      known.help = f.help;
+      known.header = familyHeader(f);
     }
-    text += header;
+    text += known.header;
     const prefix = f.name;
     for (const s of f.samples) {
       let labels = '';

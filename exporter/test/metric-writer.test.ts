@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MetricWriter, renderOpenMetrics, renderText } from '@hlmon/exporter';
+import { MetricWriter, RenderCache, renderOpenMetrics, renderText, type MetricType } from '@hlmon/exporter';
 
 describe('metric writer', () => {
   it('renders families sorted by name with HELP and TYPE lines', () => {
@@ -45,5 +45,27 @@ describe('metric writer', () => {
     a.absorb(b);
     expect(a.sampleCount()).to.equal(2);
     expect(renderText(a.all()).match(/# TYPE m/g)).to.have.length(1);
+  });
+
+  it('renders with a cache kept across scrapes exactly as without one, as families come, go and change', () => {
+    const cache = new RenderCache();
+    const scrape = (names: string[], type: MetricType = 'gauge', help = 'h'): MetricWriter => {
+      const w = new MetricWriter();
+      for (const [i, name] of names.entries()) w.family(name, name === 'c' ? type : 'gauge', name === 'c' ? help : 'h').samples.push({ suffix: '', labels: { i: String(i) }, value: i });
+      return w;
+    };
+    const scrapes = [
+      scrape(['d', 'b', 'c']), scrape(['d', 'b', 'c']), // same names: placed by remembered rank
+      scrape(['d', 'a', 'c', 'b']), // a new name: sorted afresh
+      scrape(['c', 'd']), // names gone
+      scrape(['c', 'd'], 'counter', 'now a counter'), // a textfile family changed its type and help
+      scrape(['b', 'c']),
+    ];
+    for (const w of scrapes) expect(renderText(w.all(), cache)).to.equal(renderText(w.all()));
+    expect(renderText(scrapes[4]!.all(), cache)).to.contain('# HELP c now a counter\n# TYPE c counter\n');
+    // Two writers rendered together with a name in both keep both (the order of the last sort cannot place them).
+    const twice = [...scrape(['b', 'c']).all(), ...scrape(['c']).all()];
+    expect(renderText(twice, cache)).to.equal(renderText(twice));
+    expect(renderText(twice, cache).match(/# TYPE c/g)).to.have.length(2);
   });
 });
