@@ -20,6 +20,8 @@ export interface CheckRow {
   readonly config?: ConfiguredCheck;
   /** True for a configured check with no current result (just created or resumed): `up` means nothing yet. */
   readonly pending?: boolean;
+  /** When the run behind `up` and `durationSeconds` happened, when the scraper or the stream said so. */
+  readonly lastCheckMs?: number | null;
 }
 
 /** A check of GET /api/v1/checks: what can be edited, and whether it is paused. */
@@ -32,6 +34,10 @@ export interface ConfiguredCheck {
   readonly paused: boolean;
   /** The last run's failure reason ('' or null after a success). */
   readonly lastError: string | null;
+  /** The scraper's last result (null before the first run, and while paused); absent from older servers. */
+  readonly up?: boolean | null;
+  readonly lastCheckMs?: number | null;
+  readonly responseTimeMs?: number | null;
 }
 
 /**
@@ -51,20 +57,66 @@ export async function loadConfiguredChecks(api: ApiClient, signal: AbortSignal):
 /**
  * The probe rows joined with the configured checks: every configured check has a row, also one that is
  * paused (its series are stale, so PromQL no longer returns it) or has not run yet.
+ *
+ * The status and response time come from the scraper's last run (GET /api/v1/checks) when it has one: it is
+ * what the stream reports, and the probe series can lag behind it (a just-created check's first sample may
+ * not be queryable yet), so a reload never turns a result already on screen back into "pending". A paused
+ * check has no current response time: its last one is history, not a reading.
  */
 export function mergeChecks(rows: readonly CheckRow[], configured: readonly ConfiguredCheck[] | null): CheckRow[] {
   if (!configured) return [...rows];
   const byName = new Map(configured.map((c) => [c.name, c]));
-  const out = rows.map((r) => (byName.has(r.check) ? { ...r, config: byName.get(r.check)! } : r));
+  const withConfig = (r: CheckRow, c: ConfiguredCheck): CheckRow => {
+    if (c.paused) return { ...r, config: c, pending: false, durationSeconds: null, httpStatus: null };
+    if (typeof c.up !== 'boolean') return { ...r, config: c };
+    const recent = c.lastCheckMs != null && Date.now() - c.lastCheckMs < 60_000;
+    const heartbeats = recent && r.heartbeats[60] !== 0 ? [...r.heartbeats.slice(0, 60), c.up ? 1 : 0] : r.heartbeats;
+    return {
+      ...r, config: c, pending: false, up: c.up, lastCheckMs: c.lastCheckMs ?? null, heartbeats,
+      durationSeconds: c.responseTimeMs != null ? c.responseTimeMs / 1000 : r.durationSeconds,
+      httpStatus: c.up ? null : r.httpStatus,
+    };
+  };
+  const out = rows.map((r) => (byName.has(r.check) ? withConfig(r, byName.get(r.check)!) : r));
   const shown = new Set(rows.map((r) => r.check));
   for (const c of configured) {
     if (shown.has(c.name)) continue;
-    out.push({
+    out.push(withConfig({
       check: c.name, instance: c.target, up: false, durationSeconds: null, uptime24h: null, uptime7d: null,
-      certExpiresInSeconds: null, httpStatus: null, heartbeats: new Array<number | null>(61).fill(null), config: c, pending: true,
-    });
+      certExpiresInSeconds: null, httpStatus: null, heartbeats: new Array<number | null>(61).fill(null), pending: true,
+    }, c));
   }
   return out.sort((a, b) => a.check.localeCompare(b.check));
+}
+
+/**
+ * The last streamed result of each check and when it arrived. A full load that was already on its way when
+ * a result arrived answers with older data; applying the results that arrived since the load started keeps
+ * what the stream showed instead of flashing back to the older state.
+ */
+export class RecentResults {
+  private readonly byName = new Map<string, { event: CheckEvent; receivedMs: number }>();
+
+  /** Remembers a streamed result. */
+  record(event: CheckEvent, nowMs = Date.now()): void {
+    if (typeof event?.name === 'string' && event.up !== null) this.byName.set(event.name, { event, receivedMs: nowMs });
+  }
+
+  /**
+   * Applies the results received at or after `sinceMs` to the rows they name (rows the load no longer has,
+   * a deleted check, stay gone), unless a row already holds a result at least as new.
+   */
+  applyTo(rows: readonly CheckRow[], sinceMs: number): CheckRow[] {
+    let out = [...rows];
+    for (const { event, receivedMs } of this.byName.values()) {
+      if (receivedMs < sinceMs) continue;
+      const row = out.find((r) => r.check === event.name);
+      if (!row) continue;
+      if (row.lastCheckMs != null && event.lastCheckMs !== null && row.lastCheckMs >= event.lastCheckMs) continue;
+      out = patchCheck(out, event);
+    }
+    return out;
+  }
 }
 
 /** What a row's status badge says: a paused check is neither up nor down; a configured one without results is pending. */
@@ -146,12 +198,22 @@ export function patchCheck(rows: readonly CheckRow[], e: CheckEvent): CheckRow[]
     // A result that was on its way when the check was paused does not make it look running again.
     if (r.config?.paused) return [...rows];
     const out = [...rows];
-    out[i] = { ...r, up: e.up, pending: false, durationSeconds, heartbeats: withBeat(r.heartbeats), httpStatus: e.up ? null : r.httpStatus };
+    out[i] = { ...r, up: e.up, pending: false, durationSeconds, lastCheckMs: e.lastCheckMs, heartbeats: withBeat(r.heartbeats), httpStatus: e.up ? null : r.httpStatus };
     return out;
   }
   const row: CheckRow = {
     check: e.name, instance: e.target, up: e.up, durationSeconds, uptime24h: null, uptime7d: null,
-    certExpiresInSeconds: null, httpStatus: null, heartbeats: withBeat([]),
+    certExpiresInSeconds: null, httpStatus: null, heartbeats: withBeat([]), lastCheckMs: e.lastCheckMs,
   };
   return [...rows, row].sort((a, b) => a.check.localeCompare(b.check));
+}
+
+/**
+ * Every check's row as the Checks page and the overview show it: the probe series joined with the
+ * configured checks (paused ones included), with the results streamed while the load was on its way.
+ */
+export async function loadCheckRows(api: ApiClient, signal: AbortSignal, recent: RecentResults): Promise<CheckRow[]> {
+  const startedMs = Date.now();
+  const [rows, configured] = await Promise.all([loadChecks(api, signal), loadConfiguredChecks(api, signal)]);
+  return recent.applyTo(mergeChecks(rows, configured), startedMs);
 }

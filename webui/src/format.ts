@@ -61,6 +61,18 @@ export function formatUnit(v: number | null | undefined, unit: Unit): string {
   }
 }
 
+/**
+ * A chart axis label. Durations are in milliseconds whatever their size ("0 ms", "250 ms", "1,500 ms"): the
+ * ticks of one axis then share a unit and never round to the same text, as "1s" and "2s" for 1.2 s and 1.5 s
+ * would.
+ */
+export function formatAxis(v: number | null | undefined, unit: Unit): string {
+  if (unit !== 'seconds') return formatUnit(v, unit);
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const ms = v * 1000;
+  return `${ms.toLocaleString('en-US', { maximumFractionDigits: Math.abs(ms) < 10 && ms !== 0 ? 1 : 0 })} ms`;
+}
+
 /** A PromQL string literal for a label value. */
 export function promString(v: string): string {
   return JSON.stringify(v);

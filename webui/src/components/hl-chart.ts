@@ -2,13 +2,15 @@
  * A time-series chart of one or more PromQL queries over a range. The query step follows the chart's width
  * (about one point per pixel), ApexCharts is loaded on first use (it is most of the JavaScript), and the
  * panel always shows something: a skeleton, the error, "no data", or the chart. Dragging across the chart
- * asks the page to zoom to that span (`hl-zoom` event).
+ * asks the page to zoom to that span (`hl-zoom` event). With `fit-data`, a chart whose data covers only the
+ * end of its range (a check created minutes ago, in a 6-hour chart) shows the span that has data instead of a
+ * few pixels at the right edge; series with few points get markers so single points are visible.
  */
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state, query } from 'lit/decorators.js';
 import type { ApiClient, PromSeries } from '../api-client.js';
 import { stepSecondsFor } from '../time-range.js';
-import { formatUnit, type Unit } from '../format.js';
+import { formatAxis, formatUnit, type Unit } from '../format.js';
 import { effectiveTheme } from '../theme.js';
 import { shared } from '../styles.js';
 import { errorState, loadingState } from '../states.js';
@@ -51,10 +53,14 @@ export class HlChart extends LitElement {
   @property() heading = '';
   @property({ type: Number }) heightPx = 220;
   @property({ type: Number }) minStepSeconds = 15;
+  /** Narrows the x-axis to the span that has data when that is less than half the range (see the class comment). */
+  @property({ type: Boolean, attribute: 'fit-data' }) fitData = false;
 
   @state() private status: 'pending' | 'ready' | 'empty' | 'error' = 'pending';
   @state() private error: Error | undefined;
   @state() private stepSeconds = 0;
+  /** Where the x-axis starts: `startMs`, or later when `fitData` narrowed it to the data. */
+  @state() private viewStartMs = 0;
   @query('.plot') private plot!: HTMLDivElement;
 
   private chart: ApexInstance | undefined;
@@ -89,16 +95,30 @@ export class HlChart extends LitElement {
     await this.updateComplete;
     // The plot keeps its width while hidden (visibility, not display), so the step is known before the first draw.
     const width = this.plot?.clientWidth || 600;
-    const step = stepSecondsFor(this.startMs, this.endMs, width, this.minStepSeconds);
-    // A rate window of at least four scrapes and never shorter than one step, like Grafana's $__rate_interval.
-    const rateWindow = `${Math.max(4 * this.minStepSeconds, step + this.minStepSeconds)}s`;
-    try {
+    const fetchAll = async (startMs: number, step: number) => {
+      // A rate window of at least four scrapes and never shorter than one step, like Grafana's $__rate_interval.
+      const rateWindow = `${Math.max(4 * this.minStepSeconds, step + this.minStepSeconds)}s`;
       const results = await Promise.all(this.queries.map((q) =>
-        this.api.range(q.expr.replaceAll('$__rate', rateWindow), this.startMs, this.endMs, step, ac.signal)
+        this.api.range(q.expr.replaceAll('$__rate', rateWindow), startMs, this.endMs, step, ac.signal)
           .then((r) => r.map((s) => toSeries(s, q.legend)))));
+      return results.flat().sort((a, b) => a.name.localeCompare(b.name));
+    };
+    try {
+      let startMs = this.startMs;
+      let step = stepSecondsFor(startMs, this.endMs, width, this.minStepSeconds);
+      let series = await fetchAll(startMs, step);
+      const first = this.fitData ? firstPointMs(series) : undefined;
+      if (first !== undefined && this.endMs - first < (this.endMs - this.startMs) / 2) {
+        // Fetched again over the span with data, so it also gets a step fine enough to show its shape; one
+        // step of margin before the first point, and at least two minutes so a single point is not a wall.
+        startMs = Math.max(this.startMs, Math.min(first - step * 1000, this.endMs - MIN_FIT_SPAN_MS));
+        step = stepSecondsFor(startMs, this.endMs, width, this.minStepSeconds);
+        series = await fetchAll(startMs, step);
+      }
       if (ac.signal.aborted) return;
       this.stepSeconds = step;
-      this.series = results.flat().sort((a, b) => a.name.localeCompare(b.name));
+      this.viewStartMs = startMs;
+      this.series = series;
       this.error = undefined;
       this.status = this.series.length === 0 ? 'empty' : 'ready';
       await this.updateComplete;
@@ -121,7 +141,7 @@ export class HlChart extends LitElement {
   private async drawNow(): Promise<void> {
     if (!this.isConnected) return;
     if (this.chart) {
-      await this.chart.updateOptions({ series: this.series, xaxis: { min: this.startMs, max: this.endMs } }, false, false);
+      await this.chart.updateOptions({ series: this.series, xaxis: { min: this.viewStartMs, max: this.endMs }, markers: this.markers() }, false, false);
       this.markDrawn();
       return;
     }
@@ -135,6 +155,7 @@ export class HlChart extends LitElement {
   private markDrawn(): void {
     this.dataset.drawn = 'true';
     this.dataset.points = String(this.series.reduce((n, s) => n + s.data.length, 0));
+    this.dataset.viewStartMs = String(this.viewStartMs);
     if (performance.getEntriesByName('hl-first-chart').length === 0) performance.mark('hl-first-chart');
     this.dispatchEvent(new CustomEvent('hl-chart-drawn', { bubbles: true, composed: true }));
   }
@@ -142,6 +163,12 @@ export class HlChart extends LitElement {
   private themeOptions(): object {
     const dark = effectiveTheme() === 'dark';
     return { theme: { mode: dark ? 'dark' : 'light' }, chart: { background: 'transparent', foreColor: dark ? '#9198a1' : '#59636e' }, grid: { borderColor: dark ? '#30363d' : '#d1d9e0' } };
+  }
+
+  /** Markers only when a series has few points: a line through hundreds of points needs none, a lone point does. */
+  private markers(): object {
+    const most = Math.max(0, ...this.series.map((s) => s.data.filter(([, v]) => v !== null).length));
+    return { size: most <= FEW_POINTS ? 3 : 0, strokeWidth: 0 };
   }
 
   private options(): object {
@@ -173,17 +200,23 @@ export class HlChart extends LitElement {
       stroke: { width: 1.5, curve: 'straight' },
       fill: { type: 'solid', opacity: this.stacked ? 0.5 : 0.12 },
       legend: { show: true, position: 'bottom', fontSize: '12px' },
-      markers: { size: 0 },
-      xaxis: { type: 'datetime', min: this.startMs, max: this.endMs, labels: { datetimeUTC: false } },
-      yaxis: { labels: { formatter: (v: number) => formatUnit(v, unit) }, ...(unit === 'percent' && this.stacked ? { max: 100, min: 0 } : {}) },
-      tooltip: { x: { format: 'dd MMM HH:mm:ss' }, y: { formatter: (v: number) => formatUnit(v, unit) } },
+      markers: this.markers(),
+      xaxis: { type: 'datetime', min: this.viewStartMs, max: this.endMs, labels: { datetimeUTC: false } },
+      // Durations start at zero on a nice scale (0, 20, 40 … ms), each label distinct and in one unit.
+      yaxis: {
+        labels: { formatter: (v: number) => formatAxis(v, unit) },
+        ...(unit === 'percent' && this.stacked ? { max: 100, min: 0 } : {}),
+        ...(unit === 'seconds' ? { min: 0, forceNiceScale: true, tickAmount: 4 } : {}),
+      },
+      tooltip: { x: { format: 'dd MMM HH:mm:ss' }, y: { formatter: (v: number) => (unit === 'seconds' ? formatAxis(v, unit) : formatUnit(v, unit)) } },
     };
   }
 
   protected override render() {
     const label = `${this.heading}: ${this.status === 'ready' ? `${this.series.length} series` : this.status}`;
     return html`<section class="panel" aria-label=${this.heading}>
-      <header><h2>${this.heading}</h2>${this.stepSeconds ? html`<small title="query step">step ${this.stepSeconds}s</small>` : ''}</header>
+      <header><h2>${this.heading}</h2>${this.stepSeconds ? html`<small>${this.viewStartMs > this.startMs
+        ? html`<span class="fitted" title="the range has no data before this">data since ${new Date(this.viewStartMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · </span>` : ''}<span title="query step">step ${this.stepSeconds}s</span></small>` : ''}</header>
       ${this.status === 'pending' ? loadingState(`Loading ${this.heading}`) : ''}
       ${this.status === 'error' ? errorState(this.error!, () => void this.reload()) : ''}
       ${this.status === 'empty' ? html`<p class="state" role="status">No data in this range.</p>` : ''}
@@ -194,6 +227,22 @@ export class HlChart extends LitElement {
 
 /** Ten distinguishable colours (Tableau 10), readable on the light and the dark background. */
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+/** A series with at most this many points gets markers. */
+const FEW_POINTS = 40;
+
+/** The narrowest span `fitData` shows. */
+const MIN_FIT_SPAN_MS = 120_000;
+
+/** The time of the earliest point with a value in any series. */
+function firstPointMs(series: readonly ChartSeries[]): number | undefined {
+  let first: number | undefined;
+  for (const s of series) {
+    const p = s.data.find(([, v]) => v !== null);
+    if (p && (first === undefined || p[0] < first)) first = p[0];
+  }
+  return first;
+}
 
 /** The end of the last chart draw queued (see `draw`); one main thread per page, so one queue per page. */
 let drawQueue: Promise<unknown> = Promise.resolve();

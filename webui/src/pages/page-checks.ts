@@ -10,7 +10,7 @@ import type { ApiClient } from '../api-client.js';
 import { Loader } from '../loader.js';
 import { renderLoad } from '../states.js';
 import { shared } from '../styles.js';
-import { checkStatus, loadChecks, loadConfiguredChecks, mergeChecks, patchCheck, type CheckEvent, type CheckRow } from '../checks-data.js';
+import { checkStatus, loadCheckRows, patchCheck, RecentResults, type CheckEvent, type CheckRow } from '../checks-data.js';
 import { StreamWatch, type LiveStream } from '../live-stream.js';
 import { formatDuration, formatPercent } from '../format.js';
 import '../components/hl-chart.js';
@@ -39,13 +39,12 @@ export class PageChecks extends LitElement {
   @state() private editing: string | undefined;
   /** The outcome of the last row action (pause, resume, edit, delete), announced to screen readers. */
   @state() private actionMessage = '';
-  private readonly checks = new Loader(this, async (signal) => {
-    const [rows, configured] = await Promise.all([loadChecks(this.api, signal), loadConfiguredChecks(this.api, signal)]);
-    return mergeChecks(rows, configured);
-  });
+  private readonly recent = new RecentResults();
+  private readonly checks = new Loader(this, (signal) => loadCheckRows(this.api, signal, this.recent));
   private lastFullLoadMs = 0;
   // Every result patches its row at once; the uptime ratios are reloaded in full at most every 10 s.
   private readonly live = new StreamWatch(this, () => this.stream, () => ['checks'], (data) => {
+    this.recent.record(data as CheckEvent);
     if (this.checks.value) { this.checks.value = patchCheck(this.checks.value, data as CheckEvent); this.requestUpdate(); }
     if (Date.now() - this.lastFullLoadMs > 10_000) this.reload();
   }, () => this.reload(), 0);
@@ -79,11 +78,15 @@ export class PageChecks extends LitElement {
     }
   }
 
-  /** PATCHes or DELETEs one check, then reloads; the message says what happened either way. */
-  private async act(name: string, method: 'PATCH' | 'DELETE', body: object | undefined, done: string): Promise<boolean> {
+  /**
+   * PATCHes or DELETEs one check, then reloads; the message says what happened either way. `local` changes
+   * the rows on screen as soon as the server accepted, so the row does not wait for the reload.
+   */
+  private async act(name: string, method: 'PATCH' | 'DELETE', body: object | undefined, done: string, local?: (r: CheckRow) => CheckRow): Promise<boolean> {
     try {
       await this.api.json(`/api/v1/checks/${encodeURIComponent(name)}`, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
       this.actionMessage = done;
+      if (local && this.checks.value) this.checks.value = this.checks.value.map((r) => (r.check === name ? local(r) : r));
       this.reload();
       return true;
     } catch (err) {
@@ -93,7 +96,9 @@ export class PageChecks extends LitElement {
   }
 
   private setPaused(r: CheckRow, paused: boolean): void {
-    void this.act(r.check, 'PATCH', { paused }, paused ? `Check ${r.check} paused: it is not run until resumed; its history stays.` : `Check ${r.check} resumed.`);
+    // Paused: the last response time is history, not a reading. Resumed: nothing is known until the first run.
+    const local = (row: CheckRow): CheckRow => ({ ...row, config: { ...row.config!, paused, up: null, lastCheckMs: null }, pending: !paused, durationSeconds: null, httpStatus: null, lastCheckMs: null });
+    void this.act(r.check, 'PATCH', { paused }, paused ? `Check ${r.check} paused: it is not run until resumed; its history stays.` : `Check ${r.check} resumed.`, local);
   }
 
   private deleteCheck(r: CheckRow): void {
@@ -158,7 +163,8 @@ export class PageChecks extends LitElement {
       <div class="panel" style="margin-bottom:1rem">${renderLoad(this.checks, (rows) => html`<div class="table-wrap"><table>
         <thead><tr><th>Check</th><th>Target</th><th>Status</th><th>Last hour</th><th class="num">Response</th><th class="num">24 h</th><th class="num">7 d</th><th class="num">Certificate</th>${this.canEdit ? html`<th><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead>
         <tbody>${rows.map((c) => this.renderRow(c))}</tbody></table></div>`, { empty: (r) => r.length === 0, emptyText: 'No checks yet.', label: 'Loading checks' })}</div>
-      <hl-chart .api=${this.api} .queries=${this.durationQueries} .startMs=${this.window.startMs} .endMs=${this.window.endMs} unit="seconds" heading="Response time (6 hours)"></hl-chart>`;
+      <hl-chart .api=${this.api} .queries=${this.durationQueries} .startMs=${this.window.startMs} .endMs=${this.window.endMs} unit="seconds" fit-data
+        .minStepSeconds=${5} heading="Response time (6 hours)"></hl-chart>`;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * One host: a range picker whose choice lives in the URL (?range=6h or ?from=&to=), charts for CPU by mode,
  * load, memory, swap, disk usage per mount, disk I/O, network per interface and temperatures, filesystems
- * with a fill forecast, the containers table and the host's alerts. Dragging on a chart zooms every chart.
+ * with a fill forecast, the containers table, the host's alerts and its scrape targets. Dragging on a chart
+ * zooms every chart.
  */
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -18,6 +19,8 @@ import '../components/hl-chart.js';
 import '../components/hl-range-picker.js';
 import '../components/hl-alert-list.js';
 import '../components/hl-containers-table.js';
+import '../components/hl-targets-table.js';
+import { loadTargets, targetsOfHost } from '../targets-data.js';
 
 interface ChartSpec {
   readonly heading: string;
@@ -77,6 +80,9 @@ export class PageHost extends LitElement {
   private readonly forecast = new Loader(this, (signal) => this.loadForecast(signal));
   private readonly alerts = new Loader(this, async (signal) =>
     (await this.api.prom<{ alerts: PromAlert[] }>('alerts', {}, signal)).alerts.filter((a) => a.labels.instance === this.instance));
+  // Every target, filtered in render: which ones belong to the host also depends on its node name, which
+  // arrives with the details.
+  private readonly targets = new Loader(this, (signal) => loadTargets(this.api, signal));
   private charts: ChartSpec[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -90,7 +96,7 @@ export class PageHost extends LitElement {
       // The charts are what people open this page for: on the first load the host's details (header facts,
       // filesystems, interfaces, containers), the forecast and the alerts wait until one chart is drawn (or
       // a second passed), so the server's one thread evaluates the first chart's query first.
-      const later = () => { void this.detail.run(); void this.forecast.run(); void this.alerts.run(); };
+      const later = () => { void this.detail.run(); void this.forecast.run(); void this.alerts.run(); void this.targets.run(); };
       if (this.forecast.value === undefined) this.afterFirstChart(later); else later();
     }
   }
@@ -142,6 +148,11 @@ export class PageHost extends LitElement {
         ${this.charts.map((c) => html`<hl-chart .api=${this.api} .queries=${c.queries} .startMs=${this.window.startMs} .endMs=${this.window.endMs}
           .unit=${c.unit} ?stacked=${c.stacked ?? false} heading=${c.heading}></hl-chart>`)}
       </div>
+      <section class="panel" aria-label="Targets of this host">
+        <h2>Targets</h2>
+        ${renderLoad(this.targets, (rows) => html`<hl-targets-table show-job .hideLabels=${['job']} .targets=${targetsOfHost(rows, { instance: this.instance, hostname: h?.hostname ?? null })}></hl-targets-table>`,
+          { empty: (rows) => targetsOfHost(rows, { instance: this.instance, hostname: h?.hostname ?? null }).length === 0, emptyText: 'No scrape target of this host is configured.', label: 'Loading targets' })}
+      </section>
       <section class="panel" aria-label="Filesystems">
         <h2>Filesystems</h2>
         ${renderLoad(this.detail, (detail) => html`<div class="table-wrap"><table>
