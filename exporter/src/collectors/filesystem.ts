@@ -54,6 +54,25 @@ export const filesystemCollector: CollectorDefinition = {
     // until the call returns, so one dead mount cannot use up the thread pool scrape after scrape.
     const stuck = new Set<string>();
     const rootfs = ctx.paths.rootfs.replace(/\/+$/, '');
+    /** The mounts to report from a mount table's text: excluded ones dropped, duplicates once. */
+    const selectMounts = (text: string): MountEntry[] => {
+      const seen = new Set<string>();
+      // With --path.rootfs, a mount table read from inside a container lists the host's mounts under the
+      // rootfs prefix; the label is the host's path, as node_exporter reports it.
+      return parseMounts(text).map((m) => (rootfs !== '' && m.mountPoint.startsWith(rootfs + '/')
+        ? { ...m, mountPoint: m.mountPoint.slice(rootfs.length) }
+        : m.mountPoint === rootfs && rootfs !== '' ? { ...m, mountPoint: '/' } : m)).filter((m) => {
+        if (ctx.filesystemMountPointsExclude.test(m.mountPoint) || ctx.filesystemFsTypesExclude.test(m.fsType)) return false;
+        const key = `${m.device}\0${m.mountPoint}\0${m.fsType}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    };
+    let mountsText: string | undefined;
+    // Local filesystems are asked synchronously, those that may hang through the thread pool (see above).
+    let local: MountEntry[] = [];
+    let remote: MountEntry[] = [];
     return {
       collect(out, signal) {
         // PID 1's mount table is the host's even when the exporter runs in its own mount namespace.
@@ -63,19 +82,14 @@ export const filesystemCollector: CollectorDefinition = {
         } catch {
           text = ctx.files.readText(`${ctx.paths.procfs}/mounts`);
         }
-        const seen = new Set<string>();
-        // With --path.rootfs, a mount table read from inside a container lists the host's mounts under the
-        // rootfs prefix; the label is the host's path, as node_exporter reports it.
-        const mounts = parseMounts(text).map((m) => (rootfs !== '' && m.mountPoint.startsWith(rootfs + '/')
-          ? { ...m, mountPoint: m.mountPoint.slice(rootfs.length) }
-          : m.mountPoint === rootfs && rootfs !== '' ? { ...m, mountPoint: '/' } : m)).filter((m) => {
-          if (ctx.filesystemMountPointsExclude.test(m.mountPoint) || ctx.filesystemFsTypesExclude.test(m.fsType)) return false;
-          const key = `${m.device}\0${m.mountPoint}\0${m.fsType}`;
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-        const aborted = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+        // The mount table is read on every scrape; only when it differs from the previous one is it parsed
+        // and filtered again (a string comparison instead of twenty lines of splitting and two regexes each).
+        if (text !== mountsText) {
+          const mounts = selectMounts(text);
+          local = mounts.filter((m) => !MAY_HANG_FS_TYPES.test(m.fsType));
+          remote = mounts.filter((m) => MAY_HANG_FS_TYPES.test(m.fsType));
+          mountsText = text;
+        }
         const write = (results: ReadonlyArray<{ m: MountEntry; stats: StatsFs | undefined }>): void => {
           for (const { m, stats } of results) {
             const labels = { device: m.device, fstype: m.fsType, mountpoint: m.mountPoint };
@@ -91,15 +105,15 @@ export const filesystemCollector: CollectorDefinition = {
         };
         // Local filesystems are answered synchronously; only when a network filesystem is mounted does this
         // collector become asynchronous (and then its duration includes waiting for the thread pool).
-        const local = mounts.filter((m) => !MAY_HANG_FS_TYPES.test(m.fsType)).map((m) => {
+        const localResults = local.map((m) => {
           try {
             return { m, stats: statfsSync(rootfs + m.mountPoint) as StatsFs | undefined };
           } catch {
             return { m, stats: undefined };
           }
         });
-        const remote = mounts.filter((m) => MAY_HANG_FS_TYPES.test(m.fsType));
-        if (remote.length === 0) return write(local);
+        if (remote.length === 0) return write(localResults);
+        const aborted = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
         return Promise.all(remote.map(async (m) => {
           const path = rootfs + m.mountPoint;
           if (stuck.has(path)) return { m, stats: undefined };
@@ -112,7 +126,7 @@ export const filesystemCollector: CollectorDefinition = {
           } catch {
             return { m, stats: undefined };
           }
-        })).then((results) => write([...local, ...results]));
+        })).then((results) => write([...localResults, ...results]));
       },
     };
   },

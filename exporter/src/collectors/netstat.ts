@@ -6,25 +6,6 @@ import type { MetricWriter } from '../metric-writer.js';
 export const DEFAULT_NETSTAT_FIELDS = /^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$/;
 
 /**
- * Which fields are exported, by "Proto_Field", remembered so the field filter runs once per field and not
- * once per field per scrape (/proc/net/netstat alone has about 150 fields). Undefined: not exported.
- */
-export type NetstatNames = Map<string, [string, string] | undefined>;
-
-function emit(out: MetricWriter, names: NetstatNames, protocol: string, field: string, value: string): void {
-  const key = `${protocol}_${field}`;
-  let named = names.get(key);
-  if (named === undefined) {
-    if (names.has(key)) return;
-    named = DEFAULT_NETSTAT_FIELDS.test(key) ? [`node_netstat_${key}`, `Statistic ${protocol}${field}.`] : undefined;
-    names.set(key, named);
-    if (named === undefined) return;
-  }
-  // Untyped, as node_exporter: some of these are gauges (CurrEstab, Forwarding) and most are counters.
-  out.untyped(named[0], named[1], Number(value));
-}
-
-/**
  * Exported columns per header line: the header lines of /proc/net/netstat and /proc/net/snmp are the same
  * on every read, so which columns to export (and their names) is worked out once per header line.
  */
@@ -48,17 +29,55 @@ export function writeNetstatPairs(text: string, out: MetricWriter, columns: Nets
       columns.set(header, picked);
     }
     if (picked.length === 0) continue;
-    const values = lines[i + 1]!.split(' ');
-    // Untyped, as node_exporter: some of these are gauges (CurrEstab, Forwarding) and most are counters.
-    for (const [k, name, help] of picked) if (values[k] !== undefined) out.untyped(name, help, Number(values[k]));
+    // The value line has as many columns as the header (TcpExt about 120) and a dozen are wanted: walk to
+    // the picked columns (ascending) instead of splitting the line into a string per column.
+    const values = lines[i + 1]!;
+    let column = 0;
+    let at = 0;
+    for (const [k, name, help] of picked) {
+      while (column < k && at >= 0) {
+        at = values.indexOf(' ', at);
+        if (at >= 0) at++;
+        column++;
+      }
+      if (at < 0) break;
+      const end = values.indexOf(' ', at);
+      // Untyped, as node_exporter: some of these are gauges (CurrEstab, Forwarding) and most are counters.
+      out.untyped(name, help, Number(end < 0 ? values.slice(at) : values.slice(at, end)));
+    }
   }
 }
 
-/** Writes netstat families from /proc/net/snmp6 text ("Ip6InOctets  123" per line). */
-export function writeSnmp6(text: string, out: MetricWriter, cache: NetstatNames = new Map()): void {
-  for (const line of text.split('\n')) {
-    const m = /^(Ip6|Icmp6|Udp6|UdpLite6)(\S+)\s+(\d+)/.exec(line);
-    if (m !== null) emit(out, cache, m[1]!, m[2]!, m[3]!);
+/** Metric name and help per /proc/net/snmp6 field name ("Ip6InOctets"); null: not exported. */
+export type Snmp6Names = Map<string, readonly [string, string] | null>;
+
+/** Writes netstat families from /proc/net/snmp6 text ("Ip6InOctets  <tab>123" per line). */
+export function writeSnmp6(text: string, out: MetricWriter, cache: Snmp6Names = new Map()): void {
+  // About ninety lines of which a dozen are exported: each field name is looked up as the kernel writes it,
+  // and the protocol split and the field filter run once per name, not once per line per scrape.
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let nameEnd = start;
+    while (nameEnd < end && text.charCodeAt(nameEnd) !== 32 && text.charCodeAt(nameEnd) !== 9) nameEnd++;
+    if (nameEnd > start && nameEnd < end) {
+      const field = text.slice(start, nameEnd);
+      let named = cache.get(field);
+      if (named === undefined) {
+        const m = /^(Ip6|Icmp6|Udp6|UdpLite6)(\S+)$/.exec(field);
+        const key = m === null ? '' : `${m[1]}_${m[2]}`;
+        named = m !== null && DEFAULT_NETSTAT_FIELDS.test(key) ? [`node_netstat_${key}`, `Statistic ${m[1]}${m[2]}.`] : null;
+        cache.set(field, named);
+      }
+      if (named !== null) {
+        let valueStart = nameEnd;
+        while (valueStart < end && (text.charCodeAt(valueStart) === 32 || text.charCodeAt(valueStart) === 9)) valueStart++;
+        const value = text.slice(valueStart, end);
+        // Untyped, as node_exporter: some of these are gauges and most are counters.
+        if (value !== '' && /^\d+$/.test(value)) out.untyped(named[0], named[1], Number(value));
+      }
+    }
+    start = end + 1;
   }
 }
 
@@ -68,7 +87,7 @@ export const netstatCollector: CollectorDefinition = {
   defaultEnabled: true,
   description: 'TCP, UDP, IP and ICMP counters from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6.',
   create(ctx: CollectorContext): Collector {
-    const cache: NetstatNames = new Map();
+    const cache: Snmp6Names = new Map();
     const columns: NetstatColumns = new Map();
     return {
       collect(out) {
