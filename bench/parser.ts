@@ -12,8 +12,10 @@
  *   target's TextCache: next(); for a series cachedEntry(), and on a miss labels() and setCachedEntry();
  *   value(), timestampMs(); for TYPE and HELP lines metaName() and type() or help(). What the scraper
  *   does with the results (relabeling, the metadata map, the sample batch) is not included.
- * - "scraper path before TextCache": the same with what the scraper did before (a Map keyed by series(),
- *   filled again each scrape), for comparison.
+ * - "5% of series texts new in every scrape": the same over texts where every 20th series has an extra
+ *   label, a different twentieth in each text (cache misses, labels(), lines found elsewhere).
+ * - "scraper path before TextCache": the same calls with what the scraper did before (commit 8b99d0d:
+ *   a Map keyed by series(), no TextCache), for comparison.
  * - "parser hot path, no cache": next(), series(), value(), timestampMs(), no cache (the parser alone).
  * - "full parse": the pull parser building Labels (sorted, unescaped) for every sample, no cache.
  * - "parseAll": the whole-document view: families, Labels and the exposed label pairs per sample.
@@ -58,6 +60,24 @@ function nextText(): string {
   return texts[turn]!;
 }
 
+/**
+ * The rotation with churn: in text k every 20th series (a different twentieth per text) has an extra
+ * label, so each scrape brings 5% new series texts and loses the previous scrape's 5%.
+ */
+const churnTexts = texts.map((t, k) => {
+  let i = 0;
+  const out = t.replace(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{?)/gm, (m, name: string, brace: string) => {
+    if (i++ % 20 !== k) return m;
+    return brace === '' ? `${name}{churn="${k}"}` : `${name}{churn="${k}",`;
+  });
+  return Buffer.from(out).toString('utf8');
+});
+let churnTurn = 0;
+function nextChurnText(): string {
+  churnTurn = (churnTurn + 1) & 3;
+  return churnTexts[churnTurn]!;
+}
+
 interface Entry { labels: Labels }
 
 /** Sinks for metadata, so that the calls are not optimised away; the scraper keeps them in a Map. */
@@ -67,8 +87,8 @@ function useMeta(name: string, what: string | MetricType): void {
 }
 
 /** The parser calls of scraper/src/scrape/loop.ts appendScrape, with the target's TextCache. */
-function scraperPath(cache: TextCache<Entry>): number {
-  const p = new TextParser(nextText(), 'prometheus', { cache });
+function scraperPath(cache: TextCache<Entry>, text: string): number {
+  const p = new TextParser(text, 'prometheus', { cache });
   let n = 0;
   let sink = 0;
   for (let kind = p.next(); kind !== 'eof'; kind = p.next()) {
@@ -89,11 +109,16 @@ function scraperPath(cache: TextCache<Entry>): number {
   return n;
 }
 
-/** What appendScrape did before TextCache: a Map keyed by series(), rebuilt every scrape. */
-let mapCache = new Map<string, Entry>();
-function scraperPathMap(): number {
-  const p = new TextParser(nextText());
-  const nextCache = new Map<string, Entry>();
+/**
+ * What appendScrape did just before TextCache (commit 8b99d0d): one Map from series() to an entry that
+ * carries the number of the last scrape that had it, labels() on a miss, unseen texts deleted when the
+ * Map holds more than the scrape had.
+ */
+let scrapeNo = 0;
+function scraperPathMap(mapCache: Map<string, Entry & { seen: number }>, text: string): number {
+  const p = new TextParser(text);
+  const no = ++scrapeNo;
+  let texts = 0;
   let n = 0;
   let sink = 0;
   for (let kind = p.next(); kind !== 'eof'; kind = p.next()) {
@@ -103,13 +128,19 @@ function scraperPathMap(): number {
       continue;
     }
     const key = p.series();
-    let entry = mapCache.get(key) ?? nextCache.get(key);
-    if (entry === undefined) entry = { labels: p.labels() };
-    nextCache.set(key, entry);
+    let entry = mapCache.get(key);
+    if (entry === undefined) {
+      entry = { labels: p.labels(), seen: 0 };
+      mapCache.set(key, entry);
+    }
+    if (entry.seen !== no) {
+      entry.seen = no;
+      texts++;
+    }
     sink += p.value() + (p.timestampMs() ?? 0) + entry.labels.size;
     n++;
   }
-  mapCache = nextCache;
+  if (mapCache.size > texts) for (const [k, e] of mapCache) if (e.seen !== no) mapCache.delete(k);
   if (sink === 42.4242) console.log('unreachable');
   return n;
 }
@@ -176,9 +207,14 @@ function round(row: Row, budgetMs: number): number {
 }
 
 const textCache = new TextCache<Entry>();
+const churnCache = new TextCache<Entry>();
+const mapCache = new Map<string, Entry & { seen: number }>();
+const churnMapCache = new Map<string, Entry & { seen: number }>();
 const rows: Row[] = [
-  { name: 'hlmon scraper path, TextCache (cachedEntry(), Labels on miss, metadata)', fn: () => scraperPath(textCache), samples: 0, bestSamplesPerCpuSec: 0 },
-  { name: 'hlmon scraper path before TextCache (Map on series(), metadata)', fn: scraperPathMap, samples: 0, bestSamplesPerCpuSec: 0 },
+  { name: 'hlmon scraper path, TextCache (cachedEntry(), Labels on miss, metadata)', fn: () => scraperPath(textCache, nextText()), samples: 0, bestSamplesPerCpuSec: 0 },
+  { name: 'the same with 5% of series texts new in every scrape', fn: () => scraperPath(churnCache, nextChurnText()), samples: 0, bestSamplesPerCpuSec: 0 },
+  { name: 'hlmon scraper path before TextCache (Map on series(), metadata)', fn: () => scraperPathMap(mapCache, nextText()), samples: 0, bestSamplesPerCpuSec: 0 },
+  { name: 'the same with 5% of series texts new in every scrape', fn: () => scraperPathMap(churnMapCache, nextChurnText()), samples: 0, bestSamplesPerCpuSec: 0 },
   { name: 'hlmon parser hot path, no cache (series(), value, timestamp)', fn: bare, samples: 0, bestSamplesPerCpuSec: 0 },
   { name: 'hlmon full parse (labels() for every sample)', fn: fullLabels, samples: 0, bestSamplesPerCpuSec: 0 },
   { name: 'hlmon parseAll (families, Labels and exposed pairs)', fn: full, samples: 0, bestSamplesPerCpuSec: 0 },

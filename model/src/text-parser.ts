@@ -526,13 +526,16 @@ export class TextParser<T = unknown> {
     let slot: CacheSlot<T> | undefined;
     if (kind !== 'series') {
       // `#` lines are not looked up by text: they are cheap to read again, and the series that follow
-      // put the positions right.
+      // put the positions right. A new line most often replaces the one that was here.
       slot = new CacheSlot<T>(key, kind, false, name, text, this.pass);
+      this.cursor++;
     } else {
       slot = cache.slots.get(key);
       if (slot === undefined) {
         slot = new CacheSlot<T>(key, kind, this.seriesEnd !== this.nameEnd, '', '', this.pass);
         cache.slots.set(key, slot);
+        // A new series text most often replaces the one that was here (a label value changed).
+        this.cursor++;
       } else if (slot.lastPass === cache.prevPass) {
         // The text was elsewhere in the previous pass (series added or removed before it): expect what
         // followed it there next.
