@@ -12,8 +12,9 @@
  *   target's TextCache: next(); for a series cachedEntry(), and on a miss labels() and setCachedEntry();
  *   value(), timestampMs(); for TYPE and HELP lines metaName() and type() or help(). What the scraper
  *   does with the results (relabeling, the metadata map, the sample batch) is not included.
- * - "5% of series texts new in every scrape": the same over texts where every 20th series has an extra
- *   label, a different twentieth in each text (cache misses, labels(), lines found elsewhere).
+ * - "churn": the same over texts where every 20th series has an extra label, a different twentieth in
+ *   each text: every scrape 5% of the series texts change and the previous scrape's 5% change back,
+ *   so 10% are not in the cache (misses, labels(), lines found elsewhere).
  * - "scraper path before TextCache": the same calls with what the scraper did before (commit 8b99d0d:
  *   a Map keyed by series(), no TextCache), for comparison.
  * - "parser hot path, no cache": next(), series(), value(), timestampMs(), no cache (the parser alone).
@@ -28,6 +29,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Labels, TextCache, TextParser, parseAll, type MetricType } from '@hlmon/model';
 
 const require = createRequire(import.meta.url);
@@ -62,7 +65,7 @@ function nextText(): string {
 
 /**
  * The rotation with churn: in text k every 20th series (a different twentieth per text) has an extra
- * label, so each scrape brings 5% new series texts and loses the previous scrape's 5%.
+ * label, so each scrape changes 5% of the series texts and changes the previous scrape's 5% back.
  */
 const churnTexts = texts.map((t, k) => {
   let i = 0;
@@ -212,9 +215,9 @@ const mapCache = new Map<string, Entry & { seen: number }>();
 const churnMapCache = new Map<string, Entry & { seen: number }>();
 const rows: Row[] = [
   { name: 'hlmon scraper path, TextCache (cachedEntry(), Labels on miss, metadata)', fn: () => scraperPath(textCache, nextText()), samples: 0, bestSamplesPerCpuSec: 0 },
-  { name: 'the same with 5% of series texts new in every scrape', fn: () => scraperPath(churnCache, nextChurnText()), samples: 0, bestSamplesPerCpuSec: 0 },
+  { name: 'the same with churn (10% of series texts new in every scrape)', fn: () => scraperPath(churnCache, nextChurnText()), samples: 0, bestSamplesPerCpuSec: 0 },
   { name: 'hlmon scraper path before TextCache (Map on series(), metadata)', fn: () => scraperPathMap(mapCache, nextText()), samples: 0, bestSamplesPerCpuSec: 0 },
-  { name: 'the same with 5% of series texts new in every scrape', fn: () => scraperPathMap(churnMapCache, nextChurnText()), samples: 0, bestSamplesPerCpuSec: 0 },
+  { name: 'the same with churn (10% of series texts new in every scrape)', fn: () => scraperPathMap(churnMapCache, nextChurnText()), samples: 0, bestSamplesPerCpuSec: 0 },
   { name: 'hlmon parser hot path, no cache (series(), value, timestamp)', fn: bare, samples: 0, bestSamplesPerCpuSec: 0 },
   { name: 'hlmon full parse (labels() for every sample)', fn: fullLabels, samples: 0, bestSamplesPerCpuSec: 0 },
   { name: 'hlmon parseAll (families, Labels and exposed pairs)', fn: full, samples: 0, bestSamplesPerCpuSec: 0 },
@@ -237,3 +240,41 @@ for (const r of rows) {
   console.log(`| ${r.name} | ${r.samples} | ${Math.round(perSec).toLocaleString('en-US')} | ${mbPerSec.toFixed(1)} | ${(perSec / ref.bestSamplesPerCpuSec).toFixed(2)}x |`);
 }
 if (metaSink === 42) console.log('unreachable');
+
+/**
+ * Heap kept per target between scrapes: 200 targets, each scraped twice, their caches kept. Target t's
+ * texts have its own metric names (node_ -> n<t>_) so that no two targets share a string.
+ */
+function heapPerTargetKB(kind: 'textcache' | 'map'): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const targets = 200;
+  const kept: unknown[] = [];
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let t = 0; t < targets; t++) {
+    const own = texts.map((x) => Buffer.from(x.replaceAll('node_', `n${t}_`)).toString('utf8'));
+    if (kind === 'textcache') {
+      const cache = new TextCache<Entry>();
+      scraperPath(cache, own[0]!);
+      scraperPath(cache, own[1]!);
+      kept.push(cache);
+    } else {
+      const cache = new Map<string, Entry & { seen: number }>();
+      scraperPathMap(cache, own[0]!);
+      scraperPathMap(cache, own[1]!);
+      kept.push(cache);
+    }
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (kept.length !== targets) console.log('unreachable');
+  return (after - before) / targets / 1024;
+}
+const heapMap = heapPerTargetKB('map');
+const heapTextCache = heapPerTargetKB('textcache');
+console.log('');
+console.log('| scrape cache | heap kept per target (KB) |');
+console.log('|---|---:|');
+console.log(`| TextCache (series and metadata lines, runs) | ${heapTextCache.toFixed(0)} |`);
+console.log(`| Map on series() (before) | ${heapMap.toFixed(0)} |`);
