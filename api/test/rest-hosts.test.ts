@@ -61,6 +61,31 @@ describe('REST /api/v1/hosts and /api/v1/containers', function () {
     return s!.samples[s!.samples.length - 1]!;
   }
 
+  it('derives cores, CPU busy percent, memory used percent and container CPU exactly as the PromQL aggregations do', async () => {
+    const byInstance = async (expr: string, key = (l: { get(n: string): string }) => l.get('instance')) => {
+      const r = await engine.instantQuery(expr, NOW);
+      if (r.resultType !== 'vector') throw new Error(r.resultType);
+      return new Map(r.result.map((x) => [key(x.labels), x.v]));
+    };
+    const cores = await byInstance('count by (job, instance) (node_cpu_seconds_total{mode="idle"})');
+    const busy = await byInstance('100 * (1 - avg by (job, instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))');
+    const mem = await byInstance('100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)');
+    const hosts = (await server.get('/api/v1/hosts').expect(200)).body.hosts as { instance: string; up: boolean; cpuCores: number; cpuUsedPercent: number; memoryUsedPercent: number }[];
+    for (const h of hosts.filter((x) => x.up)) {
+      expect(h.cpuCores).to.equal(cores.get(h.instance));
+      expect(h.cpuUsedPercent).to.be.closeTo(busy.get(h.instance)!, 1e-9);
+      expect(h.memoryUsedPercent).to.be.closeTo(mem.get(h.instance)!, 1e-9);
+    }
+    const cpu = await byInstance('100 * sum by (job, instance, name) (rate(container_cpu_usage_seconds_total{name!=""}[5m]))', (l) => l.get('name'));
+    const images = await byInstance('count by (job, instance, name, image) (container_cpu_usage_seconds_total{name!=""})', (l) => `${l.get('name')}=${l.get('image')}`);
+    const containers = (await server.get('/api/v1/containers').expect(200)).body.containers as { name: string; image: string; cpuPercent: number }[];
+    expect(containers.length).to.be.greaterThan(0);
+    for (const c of containers) {
+      expect(c.cpuPercent).to.be.closeTo(cpu.get(c.name)!, 1e-9);
+      expect(images.has(`${c.name}=${c.image}`)).to.equal(true);
+    }
+  });
+
   it('lists one host per exporter target, sorted by instance, with hostname, OS and kernel', async () => {
     const res = await server.get('/api/v1/hosts').expect(200);
     expect(res.body.hosts.map((h: { instance: string }) => h.instance)).to.deep.equal(['alpha:9100', 'beta:9100', 'gamma:9100']);

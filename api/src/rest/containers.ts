@@ -26,13 +26,14 @@ const BY = 'job, instance, name';
 
 /** The PromQL behind each column, given extra matchers. */
 export const CONTAINER_QUERIES = {
-  cpu: (m: string) => `100 * sum by (${BY}) (rate(container_cpu_usage_seconds_total{name!=""${m}}[5m]))`,
+  // Kept by image too, so the image column comes from the same query (listContainers sums the rare
+  // container with two images, which is `sum by (job, instance, name)`).
+  cpu: (m: string) => `100 * sum by (${BY}, image) (rate(container_cpu_usage_seconds_total{name!=""${m}}[5m]))`,
   memory: (m: string) => `sum by (${BY}) (container_memory_working_set_bytes{name!=""${m}})`,
   limit: (m: string) => `max by (${BY}) (container_spec_memory_limit_bytes{name!=""${m}})`,
   rx: (m: string) => `sum by (${BY}) (rate(container_network_receive_bytes_total{name!=""${m}}[5m]))`,
   tx: (m: string) => `sum by (${BY}) (rate(container_network_transmit_bytes_total{name!=""${m}}[5m]))`,
   lastSeen: (m: string) => `max by (${BY}) (container_last_seen{name!=""${m}})`,
-  image: (m: string) => `count by (${BY}, image) (container_cpu_usage_seconds_total{name!=""${m}})`,
 } as const;
 
 type QueryName = keyof typeof CONTAINER_QUERIES;
@@ -51,7 +52,9 @@ export async function listContainers(
     for (const s of vectors[i]!) {
       const id = { job: s.labels.get('job'), instance: s.labels.get('instance'), name: s.labels.get('name') };
       const key = `${id.job}\u0000${id.instance}\u0000${id.name}`;
-      map.set(key, s);
+      const prev = map.get(key);
+      // Only the cpu query keeps `image`: a container seen with two images adds up, as `sum by (name)` would.
+      map.set(key, prev ? { labels: prev.labels, v: prev.v + s.v } : s);
       keys.set(key, id);
     }
     maps[n] = map;
@@ -62,7 +65,7 @@ export async function listContainers(
     const lastSeen = finiteOrNull(maps.lastSeen.get(key)?.v);
     out.push({
       ...id,
-      image: maps.image.get(key)?.labels.get('image') || null,
+      image: maps.cpu.get(key)?.labels.get('image') || null,
       cpuPercent: finiteOrNull(maps.cpu.get(key)?.v),
       memoryBytes: finiteOrNull(maps.memory.get(key)?.v),
       memoryLimitBytes: limit === 0 ? null : limit,

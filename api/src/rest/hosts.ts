@@ -67,11 +67,15 @@ export const HOST_QUERIES = {
   uname: (m: string) => `node_uname_info{job!=""${m}}`,
   os: (m: string) => `node_os_info{job!=""${m}}`,
   uptime: (m: string) => `time() - node_boot_time_seconds{job!=""${m}}`,
-  cpuCores: (m: string) => `count by (job, instance) (node_cpu_seconds_total{mode="idle"${m}})`,
-  cpu: (m: string) => `100 * (1 - avg by (job, instance) (rate(node_cpu_seconds_total{mode="idle"${m}}[5m])))`,
+  // One query for both CPU numbers: evaluateAll derives `count by (job, instance)` (cores) and
+  // `100 * (1 - avg by (job, instance) (...))` (busy percent) from the per-CPU idle rates, which reads the
+  // busiest series family of a host once instead of twice.
+  cpuIdle: (m: string) => `rate(node_cpu_seconds_total{mode="idle"${m}}[5m])`,
   load1: (m: string) => `node_load1{job!=""${m}}`,
   memTotal: (m: string) => `node_memory_MemTotal_bytes{job!=""${m}}`,
-  mem: (m: string) => `100 * (1 - node_memory_MemAvailable_bytes{job!=""${m}} / node_memory_MemTotal_bytes{job!=""${m}})`,
+  // Used percent is derived as `100 * (1 - MemAvailable / MemTotal)` (one-to-one on job and instance),
+  // so MemTotal is selected once.
+  memAvailable: (m: string) => `node_memory_MemAvailable_bytes{job!=""${m}}`,
   rootDisk: (m: string) => `max by (job, instance) (100 * (1 - node_filesystem_avail_bytes{mountpoint="/",${REAL_FS}${m}} / node_filesystem_size_bytes{mountpoint="/",${REAL_FS}${m}}))`,
   rx: (m: string) => `sum by (job, instance) (rate(node_network_receive_bytes_total{device!~"${VIRTUAL_DEVICES}"${m}}[5m]))`,
   tx: (m: string) => `sum by (job, instance) (rate(node_network_transmit_bytes_total{device!~"${VIRTUAL_DEVICES}"${m}}[5m]))`,
@@ -191,30 +195,46 @@ async function lastSeenUp(querier: Querier, targets: readonly HostTarget[], nowM
   return out;
 }
 
-type Results = Record<QueryName, Map<string, VectorSample>>;
+/** The numbers of a host: the queries' results and those derived from them, by target key. */
+type ResultName = QueryName | 'cpu' | 'cpuCores' | 'mem';
+type Results = Record<ResultName, Map<string, VectorSample>>;
 
 function emptyResults(): Results {
   const r = {} as Results;
-  for (const name of Object.keys(HOST_QUERIES) as QueryName[]) r[name] = new Map();
+  for (const name of [...Object.keys(HOST_QUERIES), 'cpu', 'cpuCores', 'mem'] as ResultName[]) r[name] = new Map();
   return r;
 }
 
 async function evaluateAll(engine: ApiEngine, m: string, atMs: number, signal?: AbortSignal): Promise<Results> {
   const names = Object.keys(HOST_QUERIES) as QueryName[];
   const vectors = await Promise.all(names.map((name) => instantVector(engine, HOST_QUERIES[name](m), atMs, signal)));
-  const r = {} as Results;
+  const r = emptyResults();
   names.forEach((name, i) => {
-    const map = new Map<string, VectorSample>();
-    for (const s of vectors[i]!) map.set(targetKey(s.labels), s);
-    r[name] = map;
+    if (name === 'cpuIdle') return;
+    for (const s of vectors[i]!) r[name].set(targetKey(s.labels), s);
   });
+  // Cores and busy percent from the per-CPU idle rates (see HOST_QUERIES.cpuIdle).
+  const idle = new Map<string, { labels: VectorSample['labels']; sum: number; n: number }>();
+  for (const s of vectors[names.indexOf('cpuIdle')]!) {
+    const key = targetKey(s.labels);
+    const acc = idle.get(key);
+    if (acc) { acc.sum += s.v; acc.n++; } else idle.set(key, { labels: s.labels, sum: s.v, n: 1 });
+  }
+  for (const [key, acc] of idle) {
+    r.cpuCores.set(key, { labels: acc.labels, v: acc.n });
+    r.cpu.set(key, { labels: acc.labels, v: 100 * (1 - acc.sum / acc.n) });
+  }
+  for (const [key, avail] of r.memAvailable) {
+    const total = r.memTotal.get(key);
+    if (total) r.mem.set(key, { labels: avail.labels, v: 100 * (1 - avail.v / total.v) });
+  }
   return r;
 }
 
 function summarise(t: HostTarget, up: boolean, lastSeenMs: number | null, stateAtMs: number | null, r: Results, key: string): HostSummary {
   const uname = r.uname.get(key)?.labels;
   const os = r.os.get(key)?.labels;
-  const num = (name: QueryName) => finiteOrNull(r[name].get(key)?.v);
+  const num = (name: ResultName) => finiteOrNull(r[name].get(key)?.v);
   const osName = os ? os.get('pretty_name') || [os.get('name'), os.get('version')].filter(Boolean).join(' ') : '';
   return {
     instance: t.instance,
