@@ -196,6 +196,13 @@ ${exporterHost ? `  - job_name: node
     const chart = page.locator('hl-chart[heading="Load"][data-drawn]');
     await chart.waitFor();
     expect(await chart.locator('.apexcharts-series path').count()).to.be.greaterThan(0);
+    // The host's own scrape target, as the scraper reports it; the switches target is another machine's.
+    const targets = page.locator('section[aria-label="Targets of this host"]');
+    const own = targets.locator('tbody tr[data-job="node"]');
+    await own.waitFor();
+    expect(await own.getAttribute('data-health')).to.equal('up');
+    expect(await own.innerText()).to.contain(`${new URL(running.exporterUrl!).host}/metrics`).and.to.match(/ago/);
+    expect(await targets.locator('tbody tr').count()).to.equal(1);
     await shot('host');
     expect(consoleErrors).to.deep.equal([]);
   });
@@ -399,6 +406,22 @@ ${exporterHost ? `  - job_name: node
     await page.locator('section[aria-label="Receivers"]').getByRole('cell', { name: 'hook', exact: true }).waitFor();
     expect(await page.locator('section[aria-label="Users"], section[aria-label="API keys"]').count()).to.equal(0);
     expect(await page.getByRole('button', { name: /Send test|New status page/ }).count()).to.equal(0);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('lists the alert in the Resolved section once its switch is off, and the webhook is sent the resolution', async () => {
+    await login(ADMIN, '/alerts', 3600);
+    await page.locator('page-alerts li', { hasText: 'switch b is on' }).waitFor();
+    const resolvedSection = page.locator('page-alerts section[aria-label="Resolved alerts"]');
+    expect(await resolvedSection.locator('tbody tr', { hasText: 'name="b"' }).count()).to.equal(0);
+    switches.b = 0;
+    // Over the stream: the page is not reloaded and polls once an hour.
+    const row = resolvedSection.locator('tbody tr', { hasText: 'name="b"' });
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.innerText()).to.contain('SwitchOn').and.to.contain('switch b is on').and.to.match(/ago/);
+    expect(await page.locator('page-alerts section[aria-label="Active alerts"] li', { hasText: 'switch b is on' }).count()).to.equal(0);
+    await waitFor('the resolved notification for switch b', () => received.find((b) => b.alerts.some((a) => a.labels.name === 'b' && a.status === 'resolved')));
+    await shot('alerts-resolved');
     expect(consoleErrors).to.deep.equal([]);
   });
 

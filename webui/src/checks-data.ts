@@ -20,6 +20,11 @@ export interface CheckRow {
   readonly config?: ConfiguredCheck;
   /** True for a configured check with no current result (just created or resumed): `up` means nothing yet. */
   readonly pending?: boolean;
+  /**
+   * True when PromQL has no current sample of the check (paused, deleted, or not run for five minutes) but
+   * it has history in the last 24 hours: the row carries that history (heartbeat, uptime), not a status.
+   */
+  readonly stale?: boolean;
   /** When the run behind `up` and `durationSeconds` happened, when the scraper or the stream said so. */
   readonly lastCheckMs?: number | null;
 }
@@ -64,21 +69,25 @@ export async function loadConfiguredChecks(api: ApiClient, signal: AbortSignal):
  * check has no current response time: its last one is history, not a reading.
  */
 export function mergeChecks(rows: readonly CheckRow[], configured: readonly ConfiguredCheck[] | null): CheckRow[] {
-  if (!configured) return [...rows];
+  // History without a current sample only makes sense for a check that is still configured; one row per
+  // check, the current one when the target changed.
+  if (!configured) return rows.filter((r) => !r.stale);
   const byName = new Map(configured.map((c) => [c.name, c]));
+  const current = new Set(rows.filter((r) => !r.stale).map((r) => r.check));
+  const kept = rows.filter((r, i) => !r.stale || (byName.has(r.check) && !current.has(r.check) && rows.findIndex((x) => x.check === r.check) === i));
   const withConfig = (r: CheckRow, c: ConfiguredCheck): CheckRow => {
     if (c.paused) return { ...r, config: c, pending: false, durationSeconds: null, httpStatus: null };
-    if (typeof c.up !== 'boolean') return { ...r, config: c };
+    if (typeof c.up !== 'boolean') return r.stale ? { ...r, config: c, pending: true, durationSeconds: null, httpStatus: null } : { ...r, config: c };
     const recent = c.lastCheckMs != null && Date.now() - c.lastCheckMs < 60_000;
     const heartbeats = recent && r.heartbeats[60] !== 0 ? [...r.heartbeats.slice(0, 60), c.up ? 1 : 0] : r.heartbeats;
     return {
-      ...r, config: c, pending: false, up: c.up, lastCheckMs: c.lastCheckMs ?? null, heartbeats,
+      ...r, config: c, pending: false, stale: false, up: c.up, lastCheckMs: c.lastCheckMs ?? null, heartbeats,
       durationSeconds: c.responseTimeMs != null ? c.responseTimeMs / 1000 : r.durationSeconds,
       httpStatus: c.up ? null : r.httpStatus,
     };
   };
-  const out = rows.map((r) => (byName.has(r.check) ? withConfig(r, byName.get(r.check)!) : r));
-  const shown = new Set(rows.map((r) => r.check));
+  const out = kept.map((r) => (byName.has(r.check) ? withConfig(r, byName.get(r.check)!) : r));
+  const shown = new Set(kept.map((r) => r.check));
   for (const c of configured) {
     if (shown.has(c.name)) continue;
     out.push(withConfig({
@@ -144,8 +153,12 @@ export async function loadChecks(api: ApiClient, signal: AbortSignal): Promise<C
   const val = (list: { metric: Record<string, string>; value: [number, string] }[]) => new Map(list.map((s) => [key(s.metric), Number(s.value[1])]));
   const [d, u1, u7, c, st] = [val(duration), val(day), val(week), val(cert), val(status)];
   const hb = new Map(beats.map((s) => [key(s.metric), s]));
-  return success.map((s) => {
-    const k = key(s.metric);
+  const latest = new Map(success.map((s) => [key(s.metric), s]));
+  // A check with no current sample (paused, say) still has its last day's history: a row of its own, stale.
+  const all = [...success.map((s) => s.metric), ...day.filter((s) => !latest.has(key(s.metric))).map((s) => s.metric)];
+  return all.map((metric) => {
+    const k = key(metric);
+    const s = latest.get(k);
     const series = hb.get(k);
     const heartbeats: (number | null)[] = new Array(61).fill(null);
     for (const [t, v] of series?.values ?? []) {
@@ -154,10 +167,11 @@ export async function loadChecks(api: ApiClient, signal: AbortSignal): Promise<C
     }
     const num = (m: Map<string, number>) => (m.has(k) && Number.isFinite(m.get(k)!) ? m.get(k)! : null);
     return {
-      check: s.metric.check ?? s.metric.instance ?? '',
-      instance: s.metric.instance ?? '',
-      up: Number(s.value[1]) === 1,
-      durationSeconds: num(d),
+      check: metric.check ?? metric.instance ?? '',
+      instance: metric.instance ?? '',
+      up: s !== undefined && Number(s.value[1]) === 1,
+      ...(s ? {} : { stale: true }),
+      durationSeconds: s ? num(d) : null,
       uptime24h: num(u1),
       uptime7d: num(u7),
       certExpiresInSeconds: num(c),
@@ -198,7 +212,7 @@ export function patchCheck(rows: readonly CheckRow[], e: CheckEvent): CheckRow[]
     // A result that was on its way when the check was paused does not make it look running again.
     if (r.config?.paused) return [...rows];
     const out = [...rows];
-    out[i] = { ...r, up: e.up, pending: false, durationSeconds, lastCheckMs: e.lastCheckMs, heartbeats: withBeat(r.heartbeats), httpStatus: e.up ? null : r.httpStatus };
+    out[i] = { ...r, up: e.up, pending: false, stale: false, durationSeconds, lastCheckMs: e.lastCheckMs, heartbeats: withBeat(r.heartbeats), httpStatus: e.up ? null : r.httpStatus };
     return out;
   }
   const row: CheckRow = {

@@ -71,14 +71,14 @@ export function instanceHost(instance: string): string {
  * The targets that belong to a host: every job whose instance is the host's, and every target whose labels
  * name the same machine — an instance on the same host name with another port (cAdvisor next to
  * node_exporter), or the host's node name (`nodename` of node_uname_info) as the instance's host or as a
- * `host`, `hostname`, `node` or `nodename` label. Loopback addresses name no machine and never match.
+ * `host`, `hostname`, `node` or `nodename` label. Targets on `localhost` pair with a host at `localhost`:
+ * hlmon scraped both on its own machine.
  */
 export function targetsOfHost(rows: readonly TargetRow[], host: { instance: string; hostname?: string | null }): TargetRow[] {
-  const names = new Set([instanceHost(host.instance), host.hostname?.toLowerCase() ?? ''].filter((n) => n && !LOOPBACK.has(n)));
+  const names = new Set([instanceHost(host.instance), host.hostname?.toLowerCase() ?? ''].filter((n) => n !== ''));
   return rows.filter((r) => r.instance === host.instance
     || names.has(instanceHost(r.instance))
     || HOST_LABELS.some((l) => r.labels[l] !== undefined && names.has(r.labels[l]!.toLowerCase())));
 }
 
 const HOST_LABELS = ['host', 'hostname', 'node', 'nodename'] as const;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);

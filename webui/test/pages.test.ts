@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, WEBUI_DIR, type TestServer } from './support/test-server.js';
-import { generateChecks, generateHosts, type HostSpec, type CheckSpec } from './support/host-data.js';
+import { Labels } from '@hlmon/model';
+import { generateChecks, generateHosts, type GeneratedSample, type HostSpec, type CheckSpec } from './support/host-data.js';
+import type { StandInCheck } from './support/pending-endpoints.js';
 
 const MINUTE = 60_000;
 const NOW = Date.now();
@@ -19,6 +21,47 @@ const CHECKS: CheckSpec[] = [
 ];
 const SHOTS = path.resolve(WEBUI_DIR, '..', 'test-output', 'screenshots');
 
+/**
+ * The checks GET /api/v1/checks lists. `backup` is paused (its history ended 30 minutes ago); `fresh-web` was
+ * added four minutes ago; `new-api` ran once, which the scraper knows but no probe series shows yet; `queued`
+ * has not run. The tests change `queued` as the scraper would.
+ */
+const CONFIGURED: StandInCheck[] = [
+  { name: 'backup', type: 'tcp', target: 'backup.lan:22', intervalSeconds: 30, timeoutSeconds: 5, paused: true, lastError: null, up: null, lastCheckMs: null, responseTimeMs: null },
+  { name: 'fresh-web', type: 'http', target: 'http://fresh.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: null },
+  { name: 'nas-web', type: 'http', target: 'https://nas.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: null },
+  { name: 'new-api', type: 'http', target: 'http://api.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: null, up: true, lastCheckMs: NOW - 5000, responseTimeMs: 37 },
+  { name: 'printer', type: 'http', target: 'http://printer.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: 'HTTP status 503 is not 2xx' },
+  { name: 'queued', type: 'http', target: 'http://queued.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: null, up: null, lastCheckMs: null, responseTimeMs: null },
+  { name: 'router-ssh', type: 'tcp', target: 'router.lan:22', intervalSeconds: 30, timeoutSeconds: 5, paused: false, lastError: null },
+];
+
+/**
+ * Scrape targets beside the node exporters, with `up` and `scrape_duration_seconds` every 15 s: cAdvisor on
+ * alpha (down for the last 10 minutes) and on beta, and a blackbox exporter elsewhere labelled `host="alpha"`.
+ * The node exporters get their scrape durations (host-data writes their `up`).
+ */
+const EXTRA_TARGETS: { job: string; instance: string; host?: string; downFromMs?: number; upWritten?: boolean }[] = [
+  { job: 'node', instance: 'alpha:9100', upWritten: true },
+  { job: 'node', instance: 'beta:9100', upWritten: true },
+  { job: 'cadvisor', instance: 'alpha:8080', downFromMs: NOW - 10 * MINUTE },
+  { job: 'cadvisor', instance: 'beta:8080' },
+  { job: 'blackbox', instance: '10.0.0.5:9115', host: 'alpha' },
+];
+
+function* generateTargets(startMs: number, endMs: number): Generator<GeneratedSample> {
+  for (const x of EXTRA_TARGETS) {
+    const base = { job: x.job, instance: x.instance, ...(x.host ? { host: x.host } : {}) };
+    const up = Labels.from({ __name__: 'up', ...base });
+    const duration = Labels.from({ __name__: 'scrape_duration_seconds', ...base });
+    for (let t = startMs + 7000; t <= endMs; t += 15_000) {
+      const down = x.downFromMs !== undefined && t >= x.downFromMs;
+      if (!x.upWritten) yield { labels: up, t, v: down ? 0 : 1 };
+      yield { labels: duration, t, v: down ? 0.002 : 0.031 };
+    }
+  }
+}
+
 describe('web UI in headless Chromium', function () {
   this.timeout(120_000);
   let server: TestServer;
@@ -32,11 +75,17 @@ describe('web UI in headless Chromium', function () {
     server = await startTestServer(function* () {
       yield* generateHosts(HOSTS, NOW - 3 * 60 * MINUTE, NOW);
       yield* generateChecks(CHECKS, NOW - 3 * 60 * MINUTE, NOW);
-    }, { checks: [
-      { name: 'nas-web', type: 'http', target: 'https://nas.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: null },
-      { name: 'router-ssh', type: 'tcp', target: 'router.lan:22', intervalSeconds: 30, timeoutSeconds: 5, paused: false, lastError: null },
-      { name: 'printer', type: 'http', target: 'http://printer.lan', intervalSeconds: 30, timeoutSeconds: 10, paused: false, lastError: 'HTTP status 503 is not 2xx' },
-    ] });
+      yield* generateChecks([{ check: 'backup', instance: 'backup.lan:22' }], NOW - 3 * 60 * MINUTE, NOW - 30 * MINUTE);
+      yield* generateChecks([{ check: 'fresh-web', instance: 'http://fresh.lan' }], NOW - 4 * MINUTE, NOW);
+      yield* generateTargets(NOW - 3 * 60 * MINUTE, NOW);
+    }, {
+      checks: CONFIGURED,
+      activeTargets: [{
+        labels: { job: 'cadvisor', instance: 'alpha:8080' }, scrapeUrl: 'http://alpha:8080/metrics', health: 'down',
+        lastError: 'Get "http://alpha:8080/metrics": dial tcp 10.0.0.2:8080: connect: connection refused',
+        lastScrape: new Date(NOW - 5000).toISOString(), lastScrapeDuration: 0.002,
+      }],
+    });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -47,8 +96,9 @@ describe('web UI in headless Chromium', function () {
     await server?.stop();
   });
 
-  async function open(urlPath: string, opts: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+  async function open(urlPath: string, opts: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; route?: (c: BrowserContext) => Promise<void> } = {}): Promise<Page> {
     context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 }, colorScheme: opts.colorScheme ?? 'light' });
+    await opts.route?.(context);
     page = await context.newPage();
     consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -87,6 +137,23 @@ describe('web UI in headless Chromium', function () {
     expect(await page.locator('hl-heartbeat .b.down').count()).to.be.greaterThan(0);
   });
 
+  it('shows a paused check as paused in the overview\'s checks summary, not passing or failing', async () => {
+    await open('/');
+    const summary = page.locator('hl-checks-summary');
+    const backup = summary.locator('li', { hasText: 'backup' });
+    await backup.waitFor();
+    expect(await backup.getAttribute('data-status')).to.equal('paused');
+    expect(await backup.locator('.badge').innerText()).to.equal('paused');
+    // Its history stays: the last hour's heartbeat (it ran until 30 minutes ago) and the 24-hour uptime, but
+    // no current response time.
+    expect(await backup.innerText()).to.match(/100\.00 % · –$/);
+    expect(await backup.locator('hl-heartbeat .b.up').count()).to.be.within(25, 35);
+    expect(await summary.locator('h2').innerText()).to.match(/· \d\/6 passing · 1 paused$/);
+    expect(await summary.locator('li[data-status="up"]', { hasText: 'new-api' }).count()).to.equal(1);
+    await summary.screenshot({ path: path.join(SHOTS, 'overview-checks-summary.png') });
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
   it('filters host cards by the text typed', async () => {
     await open('/');
     await page.locator('hl-host-card').first().waitFor();
@@ -108,6 +175,29 @@ describe('web UI in headless Chromium', function () {
     await page.locator('hl-chart[heading="Temperatures"][data-drawn]').waitFor();
     await page.locator('hl-containers-table').getByRole('cell', { name: 'cache', exact: true }).waitFor();
     await shot('host');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('lists the host\'s scrape targets: its own instance, the same host name on another port, a host label', async () => {
+    await open('/hosts/alpha%3A9100?range=1h');
+    const section = page.locator('section[aria-label="Targets of this host"]');
+    await section.locator('tbody tr').first().waitFor();
+    expect(await section.locator('tbody tr').count()).to.equal(3);
+    const text = await section.locator('table').innerText();
+    expect(text).to.contain('alpha:9100').and.to.contain('http://alpha:8080/metrics').and.to.contain('10.0.0.5:9115').and.to.not.contain('beta');
+    const cadvisor = section.locator('tr[data-job="cadvisor"]');
+    expect(await cadvisor.getAttribute('data-health')).to.equal('down');
+    expect(await cadvisor.innerText()).to.contain('DOWN').and.to.contain('connect: connection refused').and.to.match(/ago/);
+    const node = section.locator('tr[data-job="node"]');
+    expect(await node.getAttribute('data-health')).to.equal('up');
+    expect(await node.innerText()).to.contain('UP').and.to.contain('31 ms').and.to.match(/\d+(s|m \d+s) ago/);
+    expect(await section.locator('tr[data-job="blackbox"] code', { hasText: 'host="alpha"' }).count()).to.equal(1);
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: path.join(SHOTS, 'host-targets.png') });
+    // beta's page has its own two and not alpha's.
+    await page.goto(server.url + '/hosts/beta%3A9100?range=1h');
+    await section.locator('tbody tr').first().waitFor();
+    expect((await section.locator('tbody tr').allInnerTexts()).map((t) => t.split('\t')[0])).to.deep.equal(['cadvisor', 'node']);
     expect(consoleErrors).to.deep.equal([]);
   });
 
@@ -192,11 +282,86 @@ describe('web UI in headless Chromium', function () {
     await page.getByRole('button', { name: 'Pause nas-web' }).click();
     await row.locator('.badge', { hasText: 'paused' }).waitFor();
     expect(await row.getAttribute('data-status')).to.equal('paused');
+    // Its series still hold a current value (the server here writes no staleness markers): it is not shown.
+    expect(await row.locator('td').nth(4).innerText()).to.equal('–');
     await page.getByRole('status').filter({ hasText: 'Check nas-web paused' }).waitFor();
     await shot('checks-paused');
     await page.getByRole('button', { name: 'Resume nas-web' }).click();
     await row.locator('.badge', { hasText: 'up' }).waitFor();
+    expect(await row.locator('td').nth(4).innerText()).to.match(/^\d+ ms$/);
     expect(await page.getByRole('button', { name: 'Pause nas-web' }).count()).to.equal(1);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('shows the scraper\'s last result for a check whose first sample is not queryable yet, not "pending"', async () => {
+    await open('/checks');
+    const row = page.locator('page-checks tbody tr', { hasText: 'new-api' });
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).to.equal('up');
+    expect(await row.locator('td').nth(4).innerText()).to.equal('37 ms');
+    expect(await page.locator('page-checks tbody tr', { hasText: 'queued' }).getAttribute('data-status')).to.equal('pending');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('keeps a streamed result when a reload that was already on its way answers with the older state', async () => {
+    let held!: () => void;
+    let release!: () => void;
+    const isHeld = new Promise<void>((r) => { held = r; });
+    const released = new Promise<void>((r) => { release = r; });
+    let holding = false;
+    await open('/checks', { route: (c) => c.route('**/api/v1/checks', async (route) => {
+      if (!holding) return route.continue();
+      holding = false;
+      const response = await route.fetch(); // the server's state before the run below
+      held();
+      await released;
+      await route.fulfill({ response });
+    }) });
+    await page.locator('[data-stream="live"]').waitFor();
+    const row = page.locator('page-checks tbody tr', { hasText: 'queued' });
+    await page.locator('page-checks tbody tr[data-status="pending"]', { hasText: 'queued' }).waitFor();
+    // A full reload starts (as after an action, or every 10 s while results stream in) …
+    holding = true;
+    await page.evaluate(() => (document.querySelector('hl-app')!.shadowRoot!.querySelector('page-checks') as unknown as { reload(): void }).reload());
+    await isHeld;
+    // … the check runs meanwhile: the scraper has the result and the stream sends it …
+    const result = { up: true, lastCheckMs: Date.now(), responseTimeMs: 21 };
+    Object.assign(CONFIGURED.find((c) => c.name === 'queued')!, result);
+    server.stream.publish('checks', { name: 'queued', type: 'http', target: 'http://queued.lan', ...result, lastError: null });
+    await page.locator('page-checks tbody tr[data-status="up"]', { hasText: 'queued' }).waitFor();
+    // … and the reload answers with what the server knew when it was asked.
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/checks'));
+    release();
+    await answered;
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForTimeout(300);
+    expect(await row.getAttribute('data-status')).to.equal('up');
+    expect(await row.locator('td').nth(4).innerText()).to.equal('21 ms');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('fits the response time chart to a check with minutes of data in its 6 hours, with the y-axis in ms', async () => {
+    // Only fresh-web's series (four minutes old) answer the chart's query, as on a server whose checks are new.
+    await open('/checks', { route: (c) => c.route('**/prometheus/api/v1/query_range?*', (route) => {
+      const u = new URL(route.request().url());
+      if (u.searchParams.get('query') !== 'probe_duration_seconds{job="check"}') return route.continue();
+      u.searchParams.set('query', 'probe_duration_seconds{job="check",check="fresh-web"}');
+      return route.continue({ url: u.toString() });
+    }) });
+    const chart = page.locator('page-checks hl-chart[data-drawn]');
+    await chart.waitFor();
+    const viewStartMs = Number(await chart.getAttribute('data-view-start-ms'));
+    // The axis starts at the first sample (four minutes before the data's end), not six hours back.
+    expect(viewStartMs).to.be.within(NOW - 5 * MINUTE, NOW - 3 * MINUTE);
+    expect(await chart.locator('header small').innerText()).to.match(/^data since \d\d:\d\d · step \d+s$/);
+    const labels = (await chart.locator('.apexcharts-yaxis-label tspan').allTextContents()).map((t) => t.trim());
+    expect(labels.length).to.be.at.least(3);
+    expect(labels.every((l) => / ms$/.test(l)), labels.join(' | ')).to.equal(true);
+    expect(new Set(labels).size, labels.join(' | ')).to.equal(labels.length);
+    expect(labels).to.include('0 ms');
+    expect(await chart.locator('.apexcharts-series path').count()).to.be.greaterThan(0);
+    await chart.scrollIntoViewIfNeeded();
+    await chart.screenshot({ path: path.join(SHOTS, 'checks-chart-fitted.png') });
     expect(consoleErrors).to.deep.equal([]);
   });
 

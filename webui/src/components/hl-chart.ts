@@ -216,7 +216,7 @@ export class HlChart extends LitElement {
     const label = `${this.heading}: ${this.status === 'ready' ? `${this.series.length} series` : this.status}`;
     return html`<section class="panel" aria-label=${this.heading}>
       <header><h2>${this.heading}</h2>${this.stepSeconds ? html`<small>${this.viewStartMs > this.startMs
-        ? html`<span class="fitted" title="the range has no data before this">data since ${new Date(this.viewStartMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · </span>` : ''}<span title="query step">step ${this.stepSeconds}s</span></small>` : ''}</header>
+        ? html`<span class="fitted" title="the range has no data before this">data since ${new Date(this.viewStartMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })} · </span>` : ''}<span title="query step">step ${this.stepSeconds}s</span></small>` : ''}</header>
       ${this.status === 'pending' ? loadingState(`Loading ${this.heading}`) : ''}
       ${this.status === 'error' ? errorState(this.error!, () => void this.reload()) : ''}
       ${this.status === 'empty' ? html`<p class="state" role="status">No data in this range.</p>` : ''}

@@ -9,7 +9,11 @@ import type { Context } from 'koa';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** A check as the stand-in's GET /api/v1/checks lists it. */
-export interface StandInCheck { name: string; type: string; target: string; intervalSeconds: number; timeoutSeconds: number; paused: boolean; lastError: string | null }
+export interface StandInCheck {
+  name: string; type: string; target: string; intervalSeconds: number; timeoutSeconds: number; paused: boolean; lastError: string | null;
+  /** The scraper's last result, as the real route reports it (left out: a server that does not say). */
+  up?: boolean | null; lastCheckMs?: number | null; responseTimeMs?: number | null;
+}
 
 async function readJson<T>(ctx: Context): Promise<T> {
   const chunks: Buffer[] = [];
@@ -127,6 +131,8 @@ export function pendingEndpointsRouter(nowMs: () => number, checks: StandInCheck
     if (!c) return fail(ctx, 404, 'not_found', `no check ${ctx.params.name}`);
     const b = await readJson<Partial<StandInCheck>>(ctx);
     for (const k of ['paused', 'target', 'intervalSeconds', 'timeoutSeconds'] as const) if (b[k] !== undefined) (c as unknown as Record<string, unknown>)[k] = b[k];
+    // Pausing or resuming replaces the check's runner, so the server knows no result until the next run.
+    if (b.paused !== undefined && 'up' in c) Object.assign(c, { up: null, lastCheckMs: null, responseTimeMs: null });
     ctx.body = { check: { id: c.name, name: c.name } };
   });
   router.delete('/checks/:name', (ctx) => {

@@ -55,6 +55,8 @@ export async function startTestServer(
     groupedSamples?: () => Iterable<GeneratedSample>;
     /** The checks GET /api/v1/checks lists (the stand-in's PATCH pauses and edits them in memory). */
     checks?: StandInCheck[];
+    /** What /prometheus/api/v1/targets lists as active targets (the scraper's view: URL, last error). */
+    activeTargets?: object[];
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
@@ -73,9 +75,9 @@ export async function startTestServer(
     prometheus = opts.groupedSamples ? await startPrometheusEngine(opts.groupedSamples(), { grouped: true }) : await startPrometheusEngine(samples());
   }
   const engine: ApiEngine = prometheus ?? new Engine({ querier: storage, clock });
-  // Alerts as the rules engine will report them, computed from the data: every target whose `up` is 0.
+  // Alerts as the rules engine will report them, computed from the data: every node target whose `up` is 0.
   const alerts = async () => {
-    const res = await engine.instantQuery('up == 0', clock.now());
+    const res = await engine.instantQuery('up{job="node"} == 0', clock.now());
     const list = res.resultType === 'vector' ? res.result : [];
     return {
       alerts: list.map((s) => ({
@@ -89,7 +91,7 @@ export async function startTestServer(
     groups: [{
       name: 'hosts', file: '/etc/hlmon/rules/hosts.yml', interval: 15, evaluationTime: 0.0021, lastEvaluation: new Date(clock.now() - 5000).toISOString(), limit: 0,
       rules: [
-        { name: 'HostDown', query: 'up == 0', duration: 60, labels: { severity: 'critical' }, annotations: {}, alerts: [], health: 'ok', evaluationTime: 0.001, lastEvaluation: new Date(clock.now() - 5000).toISOString(), state: (await alerts()).alerts.length ? 'firing' : 'inactive', type: 'alerting' },
+        { name: 'HostDown', query: 'up{job="node"} == 0', duration: 60, labels: { severity: 'critical' }, annotations: {}, alerts: [], health: 'ok', evaluationTime: 0.001, lastEvaluation: new Date(clock.now() - 5000).toISOString(), state: (await alerts()).alerts.length ? 'firing' : 'inactive', type: 'alerting' },
         { name: 'instance:node_cpu:ratio', query: '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', labels: {}, health: 'ok', evaluationTime: 0.0011, lastEvaluation: new Date(clock.now() - 5000).toISOString(), type: 'recording' },
       ],
     }],
@@ -105,6 +107,7 @@ export async function startTestServer(
         formatValue: formatPromValue,
         errorType: (err) => (err instanceof PrometheusQueryError ? err.errorType : err instanceof QueryError ? err.type : undefined),
         alerts, rules,
+        targets: async () => ({ activeTargets: opts.activeTargets ?? [], droppedTargets: [] }),
       }),
       restRouter({ engine, querier: storage, clock }),
       pendingEndpointsRouter(() => clock.now(), opts.checks ?? []),
