@@ -86,8 +86,10 @@ describe('daily uptime counts per check', function () {
   it('gives the 90 daily bars of the raw per-day computation, today so far included', async () => {
     const daily = new CheckDailyCounts((t, p) => test.store.sql(t, p), engine, (err) => { throw err; });
     await daily.fill(NOW);
+    const all = await daily.dailyRatios(['steady', 'moved', 'young'], NOW, 90);
     for (const check of ['steady', 'moved', 'young']) {
-      const bars = await daily.dailyRatios(check, NOW, 90);
+      const bars = all.get(check)!;
+      expect((await daily.dailyRatios([check], NOW, 90)).get(check)).to.deep.equal(bars);
       expect(bars).to.have.length(90);
       expect(bars[89]!.dayStartMs).to.equal(Math.floor(NOW / DAY) * DAY);
       for (const b of bars) {

@@ -65,17 +65,17 @@ export class StatusPages {
     const { clock, scraper } = this.sources;
     const now = clock.now();
     const states = new Map(scraper.checks().map((c) => [c.name, c]));
-    const [ninety] = await this.daily.ratios([DAYS * 86_400_000], now);
-    const checks = await Promise.all(def.checks.map(async (name) => {
+    const [[ninety], bars] = await Promise.all([this.daily.ratios([DAYS * 86_400_000], now), this.daily.dailyRatios(def.checks, now, DAYS)]);
+    const checks = def.checks.map((name) => {
       const c = states.get(name);
       return {
         name,
         up: !c || c.health === 'unknown' ? null : c.health === 'up',
         responseTimeMs: c && c.lastRunMs > 0 ? c.lastDurationMs : null,
         uptimeRatio90d: ninety!.get(name) ?? null,
-        days: await this.daily.dailyRatios(name, now, DAYS),
+        days: bars.get(name)!,
       };
-    }));
+    });
     const incidents = (await this.incidents.list(def.checks, now - DAYS * 86_400_000, 20))
       .map((i) => ({ check: i.check, startedAtMs: i.startedAtMs, endedAtMs: i.endedAtMs, lastError: i.lastError, failures: i.failures }));
     const known = checks.filter((c) => c.up !== null);

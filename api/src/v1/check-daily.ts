@@ -217,31 +217,28 @@ export class CheckDailyCounts {
   }
 
   /**
-   * Daily ratios of one check for the last `n` days (oldest first; the last is today so far), null for a
-   * day without samples: summarised days from the table, the rest from raw samples.
+   * Daily ratios of some checks for the last `n` days (oldest first; the last is today so far), null for a
+   * day without samples: summarised days from the table, the rest (today, and yesterday in its first hour)
+   * from raw samples, read once for all the checks.
    */
-  async dailyRatios(check: string, nowMs: number, n: number): Promise<{ dayStartMs: number; ratio: number | null }[]> {
+  async dailyRatios(checks: readonly string[], nowMs: number, n: number): Promise<Map<string, { dayStartMs: number; ratio: number | null }[]>> {
     await this.ensure(nowMs);
     const days = this.days!;
     const today = floorDay(nowMs);
-    const out: { dayStartMs: number; ratio: number | null }[] = [];
-    const raw: Promise<void>[] = [];
-    for (let i = n - 1; i >= 0; i--) {
-      const d = today - i * DAY_MS;
-      const entry = { dayStartMs: d, ratio: null as number | null };
-      out.push(entry);
-      const summarised = days.get(d);
-      if (summarised) {
-        const c = summarised.get(check);
-        entry.ratio = c && c.total > 0 ? c.up / c.total : null;
-      } else {
-        raw.push(rawCounts(this.engine, Math.min(d + DAY_MS, nowMs), Math.min(d + DAY_MS, nowMs) - d, check).then((m) => {
-          const c = m.get(check);
-          entry.ratio = c && c.total > 0 ? c.up / c.total : null;
-        }));
-      }
+    const starts = Array.from({ length: n }, (_, i) => today - (n - 1 - i) * DAY_MS);
+    const raw = new Map<number, CountsByCheck>();
+    await Promise.all(starts.filter((d) => !days.has(d)).map(async (d) => {
+      const end = Math.min(d + DAY_MS, nowMs);
+      // One check alone is read with its matcher; several with none (the status page's checks are most).
+      raw.set(d, await rawCounts(this.engine, end, end - d, checks.length === 1 ? checks[0] : undefined));
+    }));
+    const out = new Map<string, { dayStartMs: number; ratio: number | null }[]>();
+    for (const check of checks) {
+      out.set(check, starts.map((d) => {
+        const c = (days.get(d) ?? raw.get(d))?.get(check);
+        return { dayStartMs: d, ratio: c && c.total > 0 ? c.up / c.total : null };
+      }));
     }
-    await Promise.all(raw);
     return out;
   }
 }
