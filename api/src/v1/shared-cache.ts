@@ -10,7 +10,8 @@ import type { Clock } from '@hlmon/model';
 
 interface Entry {
   untilMs: number;
-  text: string;
+  /** The JSON answer, encoded once: a large answer (the alerts list) is not converted again per caller. */
+  body: Buffer;
 }
 
 /** Options of the cache. */
@@ -65,7 +66,7 @@ export function sharedGetCache(opts: SharedCacheOptions): Middleware {
     }
     if (entry) {
       ctx.type = 'application/json';
-      ctx.body = entry.text;
+      ctx.body = entry.body;
       return;
     }
     let settle!: (e: Entry | undefined) => void;
@@ -75,7 +76,7 @@ export function sharedGetCache(opts: SharedCacheOptions): Middleware {
     try {
       await next();
       if (ctx.status === 200 && ctx.body !== null && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body)) {
-        const made: Entry = { untilMs: opts.clock.now() + opts.ttlMs, text: JSON.stringify(ctx.body) };
+        const made: Entry = { untilMs: opts.clock.now() + opts.ttlMs, body: Buffer.from(JSON.stringify(ctx.body)) };
         if (started === generation) {
           if (entries.size >= max) entries.delete(entries.keys().next().value!);
           entries.set(key, made);
