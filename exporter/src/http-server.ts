@@ -62,6 +62,19 @@ function acceptsGzip(header: string | undefined): boolean {
   return header !== undefined && /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/.test(header);
 }
 
+/** Wraps a function of a header value so that repeating the last value returns the last answer. */
+function lastAnswer(f: (header: string | undefined) => boolean): (header: string | undefined) => boolean {
+  let lastHeader: string | undefined;
+  let lastResult = f(undefined);
+  return (header) => {
+    if (header !== lastHeader) {
+      lastResult = f(header);
+      lastHeader = header;
+    }
+    return lastResult;
+  };
+}
+
 /** zlib settings of /metrics responses; see where they are used. */
 const GZIP_OPTIONS = { level: 1, windowBits: 14, memLevel: 7 } as const;
 
@@ -85,6 +98,10 @@ function httpDate(): string {
 export async function startHttpServer(source: MetricsSource, options: HttpServerOptions, host: string, port: number): Promise<ListeningServer> {
   const auth = new BasicAuthChecker(options.webConfig?.basicAuthUsers ?? new Map());
   let inFlight = 0;
+  // A scraper sends the same Accept and Accept-Encoding headers on every request: the answer for the last
+  // header seen is kept, so the header is not split and matched again each time.
+  const negotiate = lastAnswer(wantsOpenMetrics);
+  const gzipAccepted = lastAnswer(acceptsGzip);
 
   const send = (res: ServerResponse, code: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void => {
     source.countRequest(code);
@@ -99,7 +116,8 @@ export async function startHttpServer(source: MetricsSource, options: HttpServer
       send(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
-    if (!(await auth.check(req.headers.authorization))) {
+    // Without configured users no promise is made for the check: the common case stays in this turn.
+    if (auth.enabled && !(await auth.check(req.headers.authorization))) {
       send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', { 'WWW-Authenticate': 'Basic' });
       return;
     }
@@ -110,10 +128,10 @@ export async function startHttpServer(source: MetricsSource, options: HttpServer
       }
       inFlight++;
       try {
-        const openMetrics = wantsOpenMetrics(req.headers.accept);
+        const openMetrics = negotiate(req.headers.accept);
         const body = await source.render(openMetrics);
         const type = openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
-        if (acceptsGzip(req.headers['accept-encoding'])) {
+        if (gzipAccepted(req.headers['accept-encoding'])) {
           // Synchronous on purpose: a ~50 KB body compresses at level 1 in well under a millisecond, less
           // than the thread-pool round trip of the asynchronous API, and the body is small enough that no
           // other request waits noticeably. A 16 KiB window and memLevel 7 halve zlib's state (128 instead

@@ -27,6 +27,16 @@ export interface MetricFamily {
   readonly type: MetricType;
   readonly help: string;
   readonly samples: Sample[];
+  /**
+   * Sample lines already rendered (by `sampleLines`), written after `samples`: what a collector worker
+   * thread sends for its families, since a string crosses threads far cheaper than sample objects.
+   */
+  rendered?: string;
+}
+
+/** True when a family has something to write. */
+function hasSamples(f: MetricFamily): boolean {
+  return f.samples.length > 0 || (f.rendered !== undefined && f.rendered !== '');
 }
 
 /** Collects metric families; a collector writes into one of these. */
@@ -77,7 +87,10 @@ export class MetricWriter {
   absorbFamily(f: MetricFamily): void {
     const mine = this.families.get(f.name);
     if (mine === undefined) this.families.set(f.name, f);
-    else for (const s of f.samples) mine.samples.push(s);
+    else {
+      for (const s of f.samples) mine.samples.push(s);
+      if (f.rendered !== undefined) mine.rendered = (mine.rendered ?? '') + f.rendered;
+    }
   }
 
   /**
@@ -114,7 +127,7 @@ function formatLabels(labels: LabelPairs | undefined): string {
 
 /** Families sorted by name, as node_exporter writes them (Prometheus does not require it; people diff it). */
 function sortedFamilies(families: Iterable<MetricFamily>): MetricFamily[] {
-  return [...families].filter((f) => f.samples.length > 0).sort(byName);
+  return [...families].filter(hasSamples).sort(byName);
 }
 
 function byName(a: MetricFamily, b: MetricFamily): number {
@@ -150,7 +163,7 @@ function sortedByRank(families: Iterable<MetricFamily>, cache: RenderCache): Met
   let complete = true;
   const present: MetricFamily[] = [];
   for (const f of families) {
-    if (f.samples.length === 0) continue;
+    if (!hasSamples(f)) continue;
     present.push(f);
     if (!complete) continue;
     const rank = cache.families.get(f.name)?.rank ?? -1;
@@ -201,23 +214,32 @@ export function renderText(families: Iterable<MetricFamily>, cache: RenderCache 
       known.help = f.help;
       known.header = familyHeader(f);
     }
-    text += known.header;
-    const prefix = f.name;
-    for (const s of f.samples) {
-      let labels = '';
-      if (s.labels !== undefined) {
-        const known = formatted.get(s.labels);
-        if (known === undefined) {
-          labels = formatLabels(s.labels);
-          formatted.set(s.labels, labels);
-        } else {
-          labels = known;
-        }
-      }
-      text += prefix + s.suffix + labels + ' ' + formatValue(s.value) + '\n';
-    }
+    text += known.header + sampleLines(f, formatted);
   }
   return text;
+}
+
+/**
+ * The sample lines of a family, the same in the text format and OpenMetrics. `formatted` keeps label
+ * strings by label object for one render: collectors share one label object among a device's samples.
+ */
+export function sampleLines(f: MetricFamily, formatted: Map<LabelPairs, string> = new Map()): string {
+  let text = '';
+  const prefix = f.name;
+  for (const s of f.samples) {
+    let labels = '';
+    if (s.labels !== undefined) {
+      const known = formatted.get(s.labels);
+      if (known === undefined) {
+        labels = formatLabels(s.labels);
+        formatted.set(s.labels, labels);
+      } else {
+        labels = known;
+      }
+    }
+    text += prefix + s.suffix + labels + ' ' + formatValue(s.value) + '\n';
+  }
+  return f.rendered === undefined ? text : text + f.rendered;
 }
 
 /**
@@ -236,7 +258,7 @@ export function renderOpenMetrics(families: Iterable<MetricFamily>): string {
       else type = 'unknown';
     }
     parts.push(`# TYPE ${declared} ${type}\n# HELP ${declared} ${escapeHelp(f.help).replace(/"/g, '\\"')}\n`);
-    for (const s of f.samples) parts.push(f.name + s.suffix + formatLabels(s.labels) + ' ' + formatValue(s.value) + '\n');
+    parts.push(sampleLines(f));
   }
   parts.push('# EOF\n');
   return parts.join('');

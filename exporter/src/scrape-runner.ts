@@ -4,7 +4,7 @@
  */
 import type { Collector } from './collector.js';
 import type { Logger } from './logger.js';
-import { MetricWriter } from './metric-writer.js';
+import { MetricWriter, sampleLines, type LabelPairs } from './metric-writer.js';
 
 /** A named, created collector. */
 export interface NamedCollector {
@@ -13,11 +13,25 @@ export interface NamedCollector {
 }
 
 /** What one collector produced in one scrape. */
-interface CollectorResult {
+export interface CollectorResult {
   readonly name: string;
   out: MetricWriter;
   ok: boolean;
   seconds: number;
+  /** Why it failed; empty when it succeeded. */
+  reason: string;
+}
+
+/**
+ * Collectors run elsewhere (a worker thread, see worker-collectors.ts), concurrently with the local ones.
+ */
+export interface RemoteCollectors {
+  /** Their names. */
+  readonly names: readonly string[];
+  /** Starts one run of all of them; resolves with a result per name, failed ones included. Never rejects. */
+  collect(): Promise<CollectorResult[]>;
+  /** Stops them for good. */
+  close(): void;
 }
 
 /** Runs collectors and remembers which are failing, so each failure is logged once and not every scrape. */
@@ -28,14 +42,50 @@ export class ScrapeRunner {
    * @param collectors the enabled collectors, in the order their results are merged
    * @param timeoutMs a collector still running after this long is reported failed and its output dropped
    */
+  /**
+   * @param remote collectors running elsewhere at the same time, merged with the local ones
+   * @param order every collector name, local and remote, in the order their results are merged
+   */
   constructor(
     private readonly collectors: readonly NamedCollector[],
     private readonly timeoutMs: number,
     private readonly logger: Logger,
+    private readonly remote?: RemoteCollectors,
+    private readonly order: readonly string[] = collectors.map((c) => c.name),
   ) {}
 
   /** Collects every enabled collector into a fresh writer. Never throws. */
   async scrape(): Promise<MetricWriter> {
+    // The remote collectors start first, so they run while the local ones do.
+    const remote = this.remote?.collect();
+    const results = await this.collect();
+    if (remote === undefined) return this.merge(results);
+    // While the remote collectors finish, the local families' sample lines are rendered, which the final
+    // render would otherwise do after the wait.
+    const formatted = new Map<LabelPairs, string>();
+    for (const r of results) {
+      for (const f of r.out.all()) {
+        if (f.samples.length === 0) continue;
+        f.rendered = sampleLines(f, formatted);
+        f.samples.length = 0;
+      }
+    }
+    const byName = new Map<string, CollectorResult>();
+    for (const r of results) byName.set(r.name, r);
+    for (const r of await remote) {
+      this.remember(r.name, r.ok, r.reason);
+      byName.set(r.name, r);
+    }
+    const ordered: CollectorResult[] = [];
+    for (const name of this.order) {
+      const r = byName.get(name);
+      if (r !== undefined) ordered.push(r);
+    }
+    return this.merge(ordered);
+  }
+
+  /** Runs the local collectors, each isolated by the timeout; a result per collector, in their order. Never throws. */
+  async collect(): Promise<CollectorResult[]> {
     // Every collector starts in this turn and has the same budget, so one deadline per scrape serves them
     // all. Most collectors are synchronous /proc readers that are finished when `collect` returns; the timer
     // and the promise race exist only once an asynchronous collector is actually pending, so a scrape of
@@ -49,7 +99,7 @@ export class ScrapeRunner {
     for (const named of this.collectors) {
       const started = performance.now();
       const out = new MetricWriter();
-      const result: CollectorResult = { name: named.name, out, ok: true, seconds: 0 };
+      const result: CollectorResult = { name: named.name, out, ok: true, seconds: 0, reason: '' };
       results.push(result);
       let running: Promise<void> | void;
       try {
@@ -79,6 +129,11 @@ export class ScrapeRunner {
         clearTimeout(timer);
       }
     }
+    return results;
+  }
+
+  /** One writer with the results' families and every collector's duration and success. */
+  private merge(results: readonly CollectorResult[]): MetricWriter {
     const out = new MetricWriter();
     const duration = out.family('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.');
     const success = out.family('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.');
@@ -132,6 +187,7 @@ export class ScrapeRunner {
 
   private finish(result: CollectorResult, started: number, ok: boolean, reason: string): void {
     result.ok = ok;
+    result.reason = reason;
     result.seconds = (performance.now() - started) / 1000;
     this.remember(result.name, ok, reason);
   }
