@@ -28,7 +28,7 @@ export async function runExporterCli(argv: readonly string[], signal?: AbortSign
   let exporter;
   try {
     const webConfig = args.webConfigFile !== undefined ? loadWebConfig(args.webConfigFile) : undefined;
-    exporter = createExporter({ ...args.options, webConfig, logger, afterScrape: minorGc(), workerThread: true });
+    exporter = createExporter({ ...args.options, webConfig, logger, afterScrape: minorGc() });
   } catch (err) {
     if (err instanceof WebConfigError || err instanceof ExporterConfigError) {
       process.stderr.write(`hlmon-exporter: ${err.message}\n`);

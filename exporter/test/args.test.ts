@@ -26,6 +26,11 @@ describe('exporter flags', () => {
     expect(a.options.collectors).to.deep.equal({ systemd: true, hwmon: false });
   });
 
+  it('runs collectors on a worker thread only when --runtime.worker-thread is given', () => {
+    expect(parseExporterArgs([]).options.workerThread).to.equal(undefined);
+    expect(parseExporterArgs(['--runtime.worker-thread']).options.workerThread).to.equal(true);
+  });
+
   it('rejects an unknown collector and lists the known ones', () => {
     expect(argsError(['--collector.nosuch']).message).to.match(/unknown collector "nosuch"; known collectors: .*cpu/);
   });

@@ -47,7 +47,9 @@ const EVERYWHERE: readonly CollectorDefinition[] = [dockerCollector, loadavgColl
 export function collectorsFor(platform: NodeJS.Platform): CollectorDefinition[] {
   const list = platform === 'linux' ? [...LINUX_ONLY, ...EVERYWHERE] : [...PORTABLE_COLLECTORS, ...EVERYWHERE];
   const rank = (d: CollectorDefinition): number => (d.name === 'textfile' ? 1 : 0);
-  return list.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+  // Plain code-unit order, not localeCompare: the names are ASCII, and the first locale comparison loads
+  // ICU's collation data, about 2.7 MB of resident memory for this one sort.
+  return list.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Every collector name any platform knows; flags naming others are rejected. */
