@@ -3,9 +3,11 @@
  *
  * It is shaped like Prometheus's `textparse.Parser`: `next()` advances to the next entry and says what it
  * is; accessors then read that entry. For a series the hot path is `series()` (the raw metric name and
- * label block, used by the scraper as a cache key), `value()` and `timestampMs()`; `labels()` builds the
- * sorted label set only when asked, i.e. on a cache miss. The scanner is hand-written over char codes with
- * no regular expressions, and line numbers are computed only when an error is raised.
+ * label block), `value()` and `timestampMs()`; `labels()` builds the sorted label set only when asked,
+ * i.e. on a cache miss. The scanner is hand-written over char codes with no regular expressions, and line
+ * numbers are computed only when an error is raised. Given the TextCache of the same source's previous
+ * text (the scraper keeps one per target), the parser recognises unchanged lines by one string comparison
+ * instead of scanning them, and keeps the caller's entry per series text (`cachedEntry()`).
  *
  * Where the two formats differ the parser follows Prometheus 2.x: in 0.0.4, blank lines, leading and
  * inner blanks, free trailing commas and missing commas in label blocks are accepted and timestamps are
