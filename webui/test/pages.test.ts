@@ -172,6 +172,8 @@ describe('web UI in headless Chromium', function () {
     expect(step).to.equal(Math.max(15, Math.ceil(86_400 / width)));
     expect(Number(await cpu.getAttribute('data-points'))).to.be.greaterThan(0);
     expect(await cpu.locator('.apexcharts-series path').count()).to.be.greaterThan(0);
+    // The Load chart is one label_replace query; each average is named by its period.
+    expect(await page.locator('hl-chart[heading="Load"][data-drawn] .apexcharts-legend-text').allTextContents()).to.have.members(['1m', '5m', '15m']);
     await page.locator('hl-chart[heading="Temperatures"][data-drawn]').waitFor();
     await page.locator('hl-containers-table').getByRole('cell', { name: 'cache', exact: true }).waitFor();
     await shot('host');

@@ -34,8 +34,9 @@ export function hostCharts(sel: string): ChartSpec[] {
   const virtual = 'device!~"lo|veth.*|docker.*|br-.*|virbr.*"';
   return [
     { heading: 'CPU by mode', unit: 'percent', stacked: true, queries: [{ expr: `100 * sum by (mode) (rate(node_cpu_seconds_total{${sel},mode!="idle"}[$__rate])) / scalar(count(node_cpu_seconds_total{${sel},mode="idle"}))`, legend: '{{mode}}' }] },
-    // One request for the three averages instead of three: the server answers queries on one thread.
-    { heading: 'Load', unit: 'number', queries: [{ expr: `label_replace({__name__=~"node_load1|node_load5|node_load15",${sel}}, "period", "$1m", "__name__", "node_load(.+)")`, legend: '{{period}}' }] },
+    // One request for the three averages instead of three: the server answers queries on one thread. The
+    // replacement is ${1}m, not $1m: like Go's Regexp.Expand, PromQL reads "$1m" as a group named "1m" (empty).
+    { heading: 'Load', unit: 'number', queries: [{ expr: `label_replace({__name__=~"node_load1|node_load5|node_load15",${sel}}, "period", "\${1}m", "__name__", "node_load(.+)")`, legend: '{{period}}' }] },
     { heading: 'Memory', unit: 'bytes', stacked: true, queries: [
       // Used is what is neither free nor reclaimable cache, so the four parts stack up to the total.
       { expr: `node_memory_MemTotal_bytes{${sel}} - node_memory_MemFree_bytes{${sel}} - node_memory_Buffers_bytes{${sel}} - node_memory_Cached_bytes{${sel}}`, legend: 'used' },
