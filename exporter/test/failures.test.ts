@@ -64,6 +64,18 @@ describe('a failing collector never fails the scrape', () => {
     expect(logger.lines).to.deep.equal([`warn: collector meminfo failed: cannot read ${procfs}/meminfo: EISDIR`]);
   });
 
+  it('a malformed /proc/meminfo line fails meminfo, naming the line, and keeps the fields before it', async () => {
+    const procfs = `${dir.path}/proc`;
+    cpSync(`${FIXTURES}/procfs`, procfs, { recursive: true });
+    writeFileSync(`${procfs}/meminfo`, 'MemTotal:       16384 kB\n\nMemFree:        oops kB\nHugePages_Total:       0\n');
+    const logger = new MemoryLogger();
+    const exporter = createExporter({ disableDefaults: true, collectors: { meminfo: true }, paths: { procfs }, logger, platform: 'linux' });
+    const f = parseFamilies(await exporter.metrics());
+    expect(sampleValue(f, 'node_scrape_collector_success', { collector: 'meminfo' })).to.equal(0);
+    expect(sampleValue(f, 'node_memory_MemTotal_bytes')).to.equal(16384 * 1024);
+    expect(logger.lines).to.deep.equal([`warn: collector meminfo failed: ${procfs}/meminfo: malformed line "MemFree:        oops kB"`]);
+  });
+
   it('a truncated /proc file is reported as malformed with its path', async () => {
     const procfs = `${dir.path}/proc`;
     cpSync(`${FIXTURES}/procfs`, procfs, { recursive: true });
