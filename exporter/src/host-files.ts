@@ -43,6 +43,8 @@ export class HostFiles {
   private readonly absent = new Map<string, number>();
   private readonly keepablePrefixes: string[];
   private sweeps = 0;
+  /** What `readShared` read since the last sweep, by path. */
+  private readonly shared = new Map<string, string>();
 
   /** @param roots the procfs and sysfs roots; those that are the kernel's own filesystems get kept descriptors */
   constructor(roots: { readonly procfs: string; readonly sysfs: string }) {
@@ -63,6 +65,20 @@ export class HostFiles {
     } catch (err) {
       throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
+  }
+
+  /**
+   * Like readText, but a second caller in the same scrape (before the next sweep) gets the text the first
+   * one read: for a file two collectors parse, /proc/stat (cpu and stat), which is one of the costliest to
+   * generate. Every scrape still reads it afresh.
+   */
+  readShared(path: string): string {
+    let text = this.shared.get(path);
+    if (text === undefined) {
+      text = this.readText(path);
+      this.shared.set(path, text);
+    }
+    return text;
   }
 
   /** Reads a file and returns its content trimmed, or undefined when it cannot be read (absent attributes are normal in sysfs). */
@@ -95,6 +111,7 @@ export class HostFiles {
     for (const [path, sweep] of this.absent) {
       if (sweep !== this.sweeps) this.absent.delete(path);
     }
+    this.shared.clear();
     this.sweeps++;
   }
 
@@ -102,6 +119,7 @@ export class HostFiles {
   close(): void {
     for (const [path, k] of this.kept) this.forget(path, k);
     this.absent.clear();
+    this.shared.clear();
   }
 
   private read(path: string): string {

@@ -22,6 +22,20 @@ describe('HostFiles', () => {
     }
   });
 
+  it('gives a second readShared in the same scrape the first one\'s text, and reads afresh after a sweep', () => {
+    const files = new HostFiles({ procfs: '/proc', sysfs: '/sys' });
+    try {
+      const first = files.readShared('/proc/self/io');
+      files.readText('/proc/self/maps');
+      expect(files.readShared('/proc/self/io')).to.equal(first);
+      files.sweep();
+      // The bytes read in between (maps, and the first read itself) show in the fresh text.
+      expect(files.readShared('/proc/self/io')).to.not.equal(first);
+    } finally {
+      files.close();
+    }
+  });
+
   it('closes at a sweep the descriptors not read since the previous sweep', () => {
     const files = new HostFiles({ procfs: '/proc', sysfs: '/sys' });
     try {

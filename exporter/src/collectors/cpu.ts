@@ -33,6 +33,6 @@ export const cpuCollector: CollectorDefinition = {
   description: 'CPU time per CPU and mode from /proc/stat.',
   create(ctx: CollectorContext): Collector {
     const path = `${ctx.paths.procfs}/stat`;
-    return { collect: (out) => writeCpuStat(ctx.files.readText(path), out, path) };
+    return { collect: (out) => writeCpuStat(ctx.files.readShared(path), out, path) };
   },
 };

@@ -11,7 +11,8 @@ export const statCollector: CollectorDefinition = {
     const path = `${ctx.paths.procfs}/stat`;
     return {
       collect(out) {
-        for (const line of ctx.files.readText(path).split('\n')) {
+        // The same /proc/stat text as the cpu collector's in this scrape (HostFiles.readShared).
+        for (const line of ctx.files.readShared(path).split('\n')) {
           const space = line.indexOf(' ');
           const key = line.slice(0, space);
           // Only the first number is wanted; the intr line has hundreds more, so no split of the whole line.
