@@ -36,6 +36,8 @@ export interface ScraperOptions {
   readonly maxBufferedSamples?: number;
   /** Samples per commit. */
   readonly maxCommitSamples?: number;
+  /** How long samples may wait in memory to fill a commit (default 1000 ms). */
+  readonly maxCommitDelayMs?: number;
   /** First retry delay after a failed commit. */
   readonly retryDelayMs?: number;
   /** Seed of the scrape offsets (Prometheus seeds with the host name; 0 keeps offsets reproducible). */
@@ -239,6 +241,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       appender: this.opts.appender, spool, clock: this.clock, log: this.log,
       ...(this.opts.maxBufferedSamples !== undefined ? { maxBufferedSamples: this.opts.maxBufferedSamples } : {}),
       ...(this.opts.maxCommitSamples !== undefined ? { maxCommitSamples: this.opts.maxCommitSamples } : {}),
+      ...(this.opts.maxCommitDelayMs !== undefined ? { maxCommitDelayMs: this.opts.maxCommitDelayMs } : {}),
       ...(this.opts.retryDelayMs !== undefined ? { retryDelayMs: this.opts.retryDelayMs } : {}),
     });
     for (const b of this.early.splice(0)) this.buffer.write(b);

@@ -20,7 +20,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   if (!cond()) throw new Error(`timed out waiting for ${what}`);
 }
 
-async function setup(opts: { maxBufferedSamples?: number } = {}): Promise<{ dir: string; store: SwitchableStore; buffer: WriteBuffer }> {
+async function setup(opts: { maxBufferedSamples?: number; maxCommitSamples?: number; maxCommitDelayMs?: number } = {}): Promise<{ dir: string; store: SwitchableStore; buffer: WriteBuffer }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
   const store = new SwitchableStore();
   const buffer = new WriteBuffer({ appender: store.appender, spool: await Spool.open(dir), clock: systemClock, retryDelayMs: 5, spoolFlushMs: 5, ...opts });
@@ -50,6 +50,29 @@ describe('write buffer and spool', () => {
     await until(() => store.committed.length === 50, 'commits');
     await buffer.stop();
     expect(timestamps(store)).to.deep.equal(expectedTimestamps(5));
+  });
+
+  it('groups the batches that arrive within the commit delay into one commit, and commits a lone batch after the delay', async () => {
+    const { store, buffer } = await setup({ maxCommitDelayMs: 200 });
+    buffer.start();
+    for (let i = 0; i < 5; i++) buffer.write(batch(i));
+    await until(() => store.committed.length === 50, 'the grouped commit');
+    expect(buffer.stats.commits).to.equal(1);
+    buffer.write(batch(5));
+    await until(() => store.committed.length === 60, 'the lone batch');
+    await buffer.stop();
+    expect(buffer.stats.commits).to.equal(2);
+    expect(timestamps(store)).to.deep.equal(expectedTimestamps(6));
+  });
+
+  it('commits a full group without waiting for the commit delay', async () => {
+    const { store, buffer } = await setup({ maxCommitDelayMs: 3_600_000, maxCommitSamples: 20 });
+    buffer.start();
+    buffer.write(batch(0));
+    buffer.write(batch(1));
+    await until(() => store.committed.length === 20, 'the full group');
+    expect(buffer.stats.commits).to.equal(1);
+    await buffer.stop();
   });
 
   it('holds samples in memory during an outage and writes each exactly once when the store returns', async () => {

@@ -28,6 +28,13 @@ export interface WriteBufferOptions {
   /** Samples per commit (several batches are grouped). */
   readonly maxCommitSamples?: number;
   /**
+   * How long a batch may wait in memory for others to fill its commit (default 1000 ms). A commit has a
+   * fixed cost (a transaction with its WAL flush, the batch id, five round trips) and PostgreSQL takes big
+   * COPYs more cheaply per row: committing whatever had arrived made commits of two scrapes each at full
+   * load, ~100 a second. Fuller commits cost up to this much delay before samples become visible.
+   */
+  readonly maxCommitDelayMs?: number;
+  /**
    * Commits of memory groups in flight at once (default 2): on a 2-core machine PostgreSQL's work for one
    * commit and this process's encoding of the next overlap. Spool replay is always one at a time.
    */
@@ -60,8 +67,8 @@ export interface WriteStats {
 
 /** The write buffer. `write` never blocks or throws; `run` commits; `stop` flushes or spools everything. */
 export class WriteBuffer implements SampleSink {
-  /** Oldest first; `seq` restores the order when a failed group is put back. */
-  private readonly memory: { seq: number; batch: SampleBatch }[] = [];
+  /** Oldest first; `seq` restores the order when a failed group is put back; `atMs` is when it came. */
+  private readonly memory: { seq: number; batch: SampleBatch; atMs: number }[] = [];
   private nextSeq = 0;
   /** Memory groups being committed. */
   private inflight = 0;
@@ -78,6 +85,7 @@ export class WriteBuffer implements SampleSink {
   readonly stats: WriteStats = { samplesWritten: 0, commits: 0, writeErrors: 0, bufferedSamples: 0, spoolBytes: 0, spooledSamples: 0, duplicateBatches: 0, lastError: '', lastErrorMs: 0 };
   private readonly maxBuffered: number;
   private readonly maxCommit: number;
+  private readonly maxCommitDelayMs: number;
   private readonly retryDelayMs: number;
   private readonly spoolFlushMs: number;
   private readonly writers: number;
@@ -86,6 +94,7 @@ export class WriteBuffer implements SampleSink {
   constructor(private readonly opts: WriteBufferOptions) {
     this.maxBuffered = opts.maxBufferedSamples ?? 1_000_000;
     this.maxCommit = opts.maxCommitSamples ?? 50_000;
+    this.maxCommitDelayMs = opts.maxCommitDelayMs ?? 1000;
     this.retryDelayMs = opts.retryDelayMs ?? 250;
     this.spoolFlushMs = opts.spoolFlushMs ?? 1000;
     this.writers = Math.max(1, opts.writers ?? 2);
@@ -101,7 +110,7 @@ export class WriteBuffer implements SampleSink {
       this.toSpool.push(batch);
       this.toSpoolSamples += n;
     } else {
-      this.memory.push({ seq: this.nextSeq++, batch });
+      this.memory.push({ seq: this.nextSeq++, batch, atMs: performance.now() });
       this.memorySamples += n;
     }
     this.stats.bufferedSamples = this.memorySamples + this.toSpoolSamples;
@@ -123,11 +132,28 @@ export class WriteBuffer implements SampleSink {
     this.running ??= Promise.all([this.loop(), ...Array.from({ length: this.writers - 1 }, () => this.helperLoop())]);
   }
 
+  /**
+   * Whether memory holds a commit's worth: a full group, a batch that has waited `maxCommitDelayMs`, a
+   * batch that failed before (retried as soon as the writer's backoff allows), or anything at stop.
+   */
+  private memoryDue(): boolean {
+    const first = this.memory[0];
+    if (first === undefined) return false;
+    return this.stopping || this.memorySamples >= this.maxCommit || first.batch.id !== undefined || performance.now() - first.atMs >= this.maxCommitDelayMs;
+  }
+
+  /** How long until memory is due (a writer's sleep when there is nothing else to do). */
+  private untilDueMs(): number {
+    const first = this.memory[0];
+    if (first === undefined) return this.spoolFlushMs;
+    return Math.max(1, Math.min(this.spoolFlushMs, this.maxCommitDelayMs - (performance.now() - first.atMs)));
+  }
+
   /** An extra writer: commits memory groups only, and only while the store is healthy. */
   private async helperLoop(): Promise<void> {
     while (!this.stopping) {
-      if (this.memory.length === 0 || this.failing) {
-        await this.sleep(this.spoolFlushMs);
+      if (!this.memoryDue() || this.failing) {
+        await this.sleep(this.failing ? this.spoolFlushMs : this.untilDueMs());
         continue;
       }
       try {
@@ -165,7 +191,7 @@ export class WriteBuffer implements SampleSink {
       // the commit may have reached the database, and only the same id lets the store recognise it.
       let at = 0;
       while (at < this.memory.length && this.memory[at]!.seq < group[0]!.seq) at++;
-      this.memory.splice(at, 0, { seq: group[0]!.seq, batch: unit });
+      this.memory.splice(at, 0, { seq: group[0]!.seq, batch: unit, atMs: group[0]!.atMs });
       this.memorySamples += unit.t.length;
       throw e;
     } finally {
@@ -194,7 +220,7 @@ export class WriteBuffer implements SampleSink {
         delay = Math.min(delay * 2, 5000);
         continue;
       }
-      if (!progressed) await this.sleep(this.spoolFlushMs);
+      if (!progressed) await this.sleep(this.untilDueMs());
     }
   }
 
@@ -204,7 +230,7 @@ export class WriteBuffer implements SampleSink {
    */
   private async step(): Promise<boolean> {
     const spoolWork = this.toSpool.length > 0 || !this.opts.spool.empty;
-    if (this.memory.length > 0 && (this.writers === 1 || this.stopping || !spoolWork)) {
+    if (this.memoryDue() && (this.writers === 1 || this.stopping || !spoolWork)) {
       await this.commitMemoryGroup();
       return true;
     }
@@ -216,7 +242,7 @@ export class WriteBuffer implements SampleSink {
         return true;
       }
       this.stats.spoolBytes = 0;
-      if (this.memory.length > 0) {
+      if (this.memoryDue()) {
         await this.commitMemoryGroup();
         return true;
       }
@@ -232,8 +258,8 @@ export class WriteBuffer implements SampleSink {
     this.stats.spoolBytes = this.opts.spool.bytes;
   }
 
-  private takeMemoryGroup(): { seq: number; batch: SampleBatch }[] {
-    const group: { seq: number; batch: SampleBatch }[] = [];
+  private takeMemoryGroup(): { seq: number; batch: SampleBatch; atMs: number }[] {
+    const group: { seq: number; batch: SampleBatch; atMs: number }[] = [];
     let n = 0;
     while (this.memory.length > 0 && (group.length === 0 || n + this.memory[0]!.batch.t.length <= this.maxCommit)) {
       // A batch with an id is a unit of its own: it may already be in the database under that id.
