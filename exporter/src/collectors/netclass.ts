@@ -3,7 +3,7 @@ import type { Collector, CollectorContext, CollectorDefinition } from '../collec
 import { listDir } from '../host-files.js';
 
 /** sysfs attribute, metric suffix, type, and scale; the order and names are node_exporter 1.5's. */
-const PROPERTIES: ReadonlyArray<[string, string, 'gauge' | 'counter', number]> = [
+const PROPERTY_LIST: ReadonlyArray<[string, string, 'gauge' | 'counter', number]> = [
   ['addr_assign_type', 'address_assign_type', 'gauge', 1],
   ['carrier', 'carrier', 'gauge', 1],
   ['carrier_up_count', 'carrier_up_changes_total', 'counter', 1],
@@ -21,6 +21,9 @@ const PROPERTIES: ReadonlyArray<[string, string, 'gauge' | 'counter', number]> =
   ['tx_queue_len', 'transmit_queue_length', 'gauge', 1],
   ['type', 'protocol_type', 'gauge', 1],
 ];
+
+/** The properties with their family name and help text, built once instead of per interface per scrape. */
+const PROPERTIES = PROPERTY_LIST.map(([file, suffix, type, scale]) => ({ file, type, scale, name: `node_network_${suffix}`, help: `Network device property: ${suffix}` }));
 
 /**
  * Attributes fixed for the life of an interface (its kernel index, type, hardware address...). They are
@@ -60,10 +63,12 @@ export const netclassCollector: CollectorDefinition = {
     const base = `${ctx.paths.sysfs}/class/net`;
     type Cache = Map<string, { value: string | undefined; readAtMs: number }>;
     let statics = new Map<string, Cache>();
+    let pathsOf = new Map<string, Map<string, string>>();
     return {
       collect(out) {
         const nowMs = ctx.clock.now();
         const seen = new Map<string, Cache>();
+        const seenPaths = new Map<string, Map<string, string>>();
         for (const device of listDir(base)) {
           if (ctx.netDeviceExclude?.test(device)) continue;
           const dir = `${base}/${device}`;
@@ -71,12 +76,20 @@ export const netclassCollector: CollectorDefinition = {
           // dropped for interfaces that disappear, so a re-created one is read afresh after one absent scrape.
           const cache: Cache = statics.get(device) ?? new Map();
           seen.set(device, cache);
-          const operstate = ctx.files.readOptional(`${dir}/operstate`) ?? '';
-          const flags = Number(ctx.files.readOptional(`${dir}/flags`) ?? 'NaN');
+          // Attribute paths are built once per interface: the same strings (hashes computed) every scrape.
+          const paths = pathsOf.get(device) ?? new Map<string, string>();
+          seenPaths.set(device, paths);
+          const at = (file: string): string => {
+            let path = paths.get(file);
+            if (path === undefined) paths.set(file, (path = `${dir}/${file}`));
+            return path;
+          };
+          const operstate = ctx.files.readOptional(at('operstate')) ?? '';
+          const flags = Number(ctx.files.readOptional(at('flags')) ?? 'NaN');
           const running = Number.isNaN(flags) || (flags & IFF_UP) !== 0;
           // The carrier counters are read first: speed and duplex are only re-read when they moved.
-          const carrierUpText = ctx.files.readOptional(`${dir}/carrier_up_count`);
-          const carrierDownText = ctx.files.readOptional(`${dir}/carrier_down_count`);
+          const carrierUpText = ctx.files.readOptional(at('carrier_up_count'));
+          const carrierDownText = ctx.files.readOptional(at('carrier_down_count'));
           const linkEpoch = `${flags} ${carrierUpText} ${carrierDownText}`;
           // Without the counters (kernels before 4.16) a renegotiation cannot be seen, so speed is always read.
           const linkChanged = carrierUpText === undefined || cache.get('\0link')?.value !== linkEpoch;
@@ -87,10 +100,10 @@ export const netclassCollector: CollectorDefinition = {
             if (file === 'flags') return undefined; // Written above.
             const isStatic = STATIC_ATTRIBUTES.has(file);
             const isLink = LINK_ATTRIBUTES.has(file);
-            if (!isStatic && !isLink && !ADMIN_ATTRIBUTES.has(file)) return ctx.files.readOptional(`${dir}/${file}`);
+            if (!isStatic && !isLink && !ADMIN_ATTRIBUTES.has(file)) return ctx.files.readOptional(at(file));
             const cached = cache.get(file);
             if (cached !== undefined && (isStatic || (isLink ? !linkChanged : nowMs - cached.readAtMs < ADMIN_REFRESH_MS))) return cached.value;
-            const value = ctx.files.readOptional(`${dir}/${file}`);
+            const value = ctx.files.readOptional(at(file));
             cache.set(file, { value, readAtMs: nowMs });
             return value;
           };
@@ -108,14 +121,14 @@ export const netclassCollector: CollectorDefinition = {
           out.gauge('node_network_up', "Value is 1 if operstate is 'up', 0 otherwise.", operstate === 'up' ? 1 : 0, labels);
           let carrierUp: number | undefined;
           let carrierDown: number | undefined;
-          for (const [file, suffix, type, scale] of PROPERTIES) {
+          for (const { file, type, scale, name, help } of PROPERTIES) {
             if (!running && NEEDS_RUNNING.has(file)) continue;
             // Many attributes fail with EINVAL on virtual or down interfaces (speed on lo); node_exporter skips them.
             const text = read(file);
             if (text === undefined || text === '') continue;
             const value = Number(text);
             if (Number.isNaN(value)) continue;
-            out.family(`node_network_${suffix}`, type, `Network device property: ${suffix}`).samples.push({ suffix: '', labels, value: value * scale });
+            out.family(name, type, help).samples.push({ suffix: '', labels, value: value * scale });
             if (file === 'carrier_up_count') carrierUp = value;
             if (file === 'carrier_down_count') carrierDown = value;
           }
@@ -123,11 +136,12 @@ export const netclassCollector: CollectorDefinition = {
           if (carrierUp !== undefined && carrierDown !== undefined) {
             out.counter('node_network_carrier_changes_total', 'Network device property: carrier_changes_total', carrierUp + carrierDown, labels);
           } else {
-            const changes = ctx.files.readOptional(`${dir}/carrier_changes`);
+            const changes = ctx.files.readOptional(at('carrier_changes'));
             if (changes) out.counter('node_network_carrier_changes_total', 'Network device property: carrier_changes_total', Number(changes), labels);
           }
         }
         statics = seen;
+        pathsOf = seenPaths;
       },
     };
   },
