@@ -2,6 +2,7 @@
 export { createExporter, ExporterConfigError, type Exporter, type ExporterOptions } from './exporter.js';
 export { parseExporterArgs, parseListenAddress, parseDurationMs, exporterUsage, ArgsError, type ExporterArgs } from './args.js';
 export { runExporterCli } from './cli.js';
+export { EXPORTER_NODE_FLAGS, EXPORTER_BIN_URL } from './node-flags.js';
 export { parseWebConfig, loadWebConfig, WebConfigError, BasicAuthChecker, type WebConfig, type TlsServerConfig } from './web-config.js';
 export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE, wantsOpenMetrics, type ListeningServer } from './http-server.js';
 export { MetricWriter, RenderCache, renderText, renderOpenMetrics, formatValue, type MetricFamily, type MetricType, type Sample, type LabelPairs } from './metric-writer.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
-import { createExporter, MemoryLogger, runExporterCli } from '@hlmon/exporter';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createExporter, EXPORTER_BIN_URL, EXPORTER_NODE_FLAGS, MemoryLogger, runExporterCli } from '@hlmon/exporter';
 import { freePort, parseFamilies, sampleValue, tempDir, waitForHttp } from './helpers.js';
 
 /** Runs `fn` with process.stdout/stderr writes captured, so expected usage errors do not clutter the test output. */
@@ -86,5 +86,15 @@ describe('concurrent scrapes', () => {
     expect(new Set(texts.map(duration)).size).to.equal(1);
     expect(duration(later)).not.to.equal(duration(texts[0]!));
     expect(sampleValue(parseFamilies(later), 'hlmon_exporter_scrapes_total')).to.equal(3);
+  });
+});
+
+describe('the exporter\'s node flags', () => {
+  it('are the same in the bin\'s shebang, the systemd unit and EXPORTER_NODE_FLAGS', () => {
+    const shebang = readFileSync(EXPORTER_BIN_URL, 'utf8').split('\n')[0]!;
+    expect(shebang).to.equal(`#!/usr/bin/env -S node ${EXPORTER_NODE_FLAGS.join(' ')}`);
+    const unit = readFileSync(new URL('../dist-files/hlmon-exporter.service', import.meta.url), 'utf8');
+    const execStart = unit.split('\n').find((l) => l.startsWith('ExecStart='))!;
+    expect(execStart).to.equal(`ExecStart=/usr/bin/node ${EXPORTER_NODE_FLAGS.join(' ')} /usr/lib/node_modules/@hlmon/exporter/bin/hlmon-exporter.js $ARGS`);
   });
 });
