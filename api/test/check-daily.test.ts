@@ -99,4 +99,17 @@ describe('daily uptime counts per check', function () {
       }
     }
   });
+
+  it('drops days older than the longest window when it summarises a new day', async () => {
+    const old = Math.floor(NOW / DAY) * DAY - 500 * DAY;
+    await test.store.sql('INSERT INTO api_check_daily_done (day_start_ms) VALUES ($1)', [old]);
+    await test.store.sql("INSERT INTO api_check_daily (check_name, day_start_ms, up, total) VALUES ('steady', $1, 1, 1)", [old]);
+    const daily = new CheckDailyCounts((t, p) => test.store.sql(t, p), engine, (err) => { throw err; });
+    await daily.fill(NOW + DAY);
+    const { rows } = await test.store.sql('SELECT min(day_start_ms) AS first, count(*) AS n FROM api_check_daily_done');
+    expect(Number(rows[0]!['n'])).to.equal(370);
+    expect(Number(rows[0]!['first'])).to.be.greaterThan(old);
+    const { rows: left } = await test.store.sql('SELECT count(*) AS n FROM api_check_daily WHERE day_start_ms = $1', [old]);
+    expect(Number(left[0]!['n'])).to.equal(0);
+  });
 });

@@ -10,8 +10,13 @@ describe('status: public status pages and badges', function () {
     editor = `Bearer ${await h.key('editor')}`;
     await h.agent().put('/api/v1/status-pages/home').set('Authorization', editor)
       .send({ title: 'Home <lab>', description: 'Services at home', checks: ['site'] }).expect(200);
-    // Wait for a check result, so the page has a state.
-    for (let i = 0; i < 50 && !h.scraper.checks().some((c) => c.lastRunMs > 0); i++) await new Promise((r) => setTimeout(r, 100));
+    // Wait for a check result and its stored sample (the scraper reports a result before its write buffer
+    // has committed it), so the page has a state and today's bar.
+    const stored = async () => {
+      const q = await h.agent().get('/prometheus/api/v1/query').query({ query: 'count_over_time(probe_success{check="site"}[5m])' }).set('Authorization', editor);
+      return (q.body?.data?.result ?? []).length > 0;
+    };
+    for (let i = 0; i < 100 && !(h.scraper.checks().some((c) => c.lastRunMs > 0) && await stored()); i++) await new Promise((r) => setTimeout(r, 100));
   });
   after(async () => { await h?.close(); });
 

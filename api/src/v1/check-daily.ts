@@ -137,8 +137,15 @@ export class CheckDailyCounts {
   private async doFill(nowMs: number): Promise<void> {
     const days = await this.load();
     const end = CheckDailyCounts.boundary(nowMs);
+    // Days older than any window the API reports are dropped, so the table and its mirror stay small.
+    const oldest = end - KEEP_DAYS * DAY_MS;
+    if ([...days.keys()].some((d) => d < oldest)) {
+      await this.sql('DELETE FROM api_check_daily WHERE day_start_ms < $1', [oldest]);
+      await this.sql('DELETE FROM api_check_daily_done WHERE day_start_ms < $1', [oldest]);
+      for (const d of [...days.keys()]) if (d < oldest) days.delete(d);
+    }
     const missing: number[] = [];
-    for (let d = end - DAY_MS; d >= end - KEEP_DAYS * DAY_MS; d -= DAY_MS) if (!days.has(d)) missing.push(d);
+    for (let d = end - DAY_MS; d >= oldest; d -= DAY_MS) if (!days.has(d)) missing.push(d);
     // Runs of consecutive missing days, newest first, at most FILL_CHUNK_DAYS each: one range query each.
     while (missing.length > 0) {
       const run = [missing.shift()!];
