@@ -17,7 +17,7 @@
  * default); pass 0 to measure every request computed from the database.
  *
  * Alerts and checks are real too: a RuleManager evaluates `node_load1 > 2` over the loaded hosts every 15 s
- * (about half of them fire), the alert history holds 20 000 rows over 30 days (about 330 resolved a day),
+ * (the generated load swings between 0 and 4), the alert history holds 20 000 rows over 30 days (about 330 resolved a day),
  * and the scraper runs CHECKS http checks every 30 s against a loopback site whose `probe_*` history is
  * loaded for `checkDays` days (probe_success only beyond the hosts' `hours`), so /checks computes 24 h to
  * 365 d uptime ratios over real data.
