@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { waitFor as kitWaitFor } from '@hlmon/testkit';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gaugeTarget, webhookReceiver } from './helpers.js';
@@ -8,15 +9,7 @@ import { createLogger, startServer, type RunningServer } from '@hlmon/cli';
 
 interface WebhookBody { status: string; alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[] }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitFor = <T>(what: string, fn: () => T | undefined | Promise<T | undefined>) => kitWaitFor(what, fn, { timeoutMs: 40_000 });
 
 describe('alerting end to end through hlmon server', function () {
   this.timeout(180_000);

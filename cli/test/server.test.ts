@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { freshPostgresDatabase, tempDir, type FreshDatabase, type TempDir } from '@hlmon/testkit';
+import { freshPostgresDatabase, tempDir, waitFor as kitWaitFor, type FreshDatabase, type TempDir } from '@hlmon/testkit';
 import { createLogger, startServer, type RunningServer } from '@hlmon/cli';
 
 async function promQuery(url: string, query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
@@ -9,15 +9,7 @@ async function promQuery(url: string, query: string): Promise<{ metric: Record<s
   return body.data.result;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>) => kitWaitFor(what, fn, { timeoutMs: 45_000, intervalMs: 500 });
 
 describe('hlmon start wiring', function () {
   this.timeout(120_000);

@@ -8,18 +8,10 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freshPostgresDatabase, listenOnPort0, type FreshDatabase, type Listening } from '@hlmon/testkit';
+import { freshPostgresDatabase, listenOnPort0, waitFor as kitWaitFor, type FreshDatabase, type Listening } from '@hlmon/testkit';
 import { runCli, startCli } from './helpers.js';
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>) => kitWaitFor(what, fn, { ignoreErrors: true });
 
 interface TargetJson { job: string; url: string; health: string; labels: Record<string, string>; lastError: string }
 

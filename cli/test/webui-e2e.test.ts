@@ -5,7 +5,7 @@
  * the first creates the administrator the others log in as.
  */
 import { expect } from 'chai';
-
+import { waitFor } from '@hlmon/testkit';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -23,17 +23,6 @@ const ROOT = path.resolve(path.dirname(createRequire(import.meta.url).resolve('@
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
 interface WebhookBody { status: string; alerts: { status: string; labels: Record<string, string> }[] }
-
-/** Polls until `fn` returns a value, or fails naming what it waited for. */
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Builds the web UI when webui/dist is missing (CI builds it first; a fresh checkout may not have). */
 function ensureWebuiBuilt(): void {
@@ -273,7 +262,8 @@ ${exporterHost ? `  - job_name: node
     await page.getByRole('button', { name: 'Resume server-health' }).click();
     await row.locator('.badge.ok', { hasText: 'up' }).waitFor({ timeout: 20_000 });
     expect(fs.readFileSync(configFile, 'utf8')).to.not.match(/paused:/);
-    expect(await count()).to.be.greaterThan(before);
+    // The row may show the last result from before the pause at once; wait for a new sample instead.
+    await waitFor('a new result after resuming', async () => ((await count()) > before ? true : undefined));
     expect(consoleErrors).to.deep.equal([]);
   });
 
@@ -307,7 +297,7 @@ ${exporterHost ? `  - job_name: node
     await alertA.locator('.badge', { hasText: 'silenced' }).waitFor();
     expect(await page.locator('page-alerts li', { hasText: 'switch b is on' }).getByRole('link', { name: 'Silence…' }).count()).to.equal(1);
     await shot('alerts-silenced');
-    const firing = await waitFor('a notification for switch b', () => received.find((b) => b.alerts.some((a) => a.labels.name === 'b')), 40_000);
+    const firing = await waitFor('a notification for switch b', () => received.find((b) => b.alerts.some((a) => a.labels.name === 'b')), { timeoutMs: 40_000 });
     expect(firing.status).to.equal('firing');
     // Both fire at the same evaluation; a is silenced, so no notification ever names it.
     await new Promise((r) => setTimeout(r, 2000));

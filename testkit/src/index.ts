@@ -7,3 +7,4 @@ export { tempDir, type TempDir } from './temp-dir.js';
 export { withStore, openTestStore, ENGINES, type Engine, type StoreContext, type TestStore } from './with-store.js';
 export { ManualClock } from '@hlmon/model';
 export { rejects } from './rejects.js';
+export { waitFor } from './wait-for.js';
