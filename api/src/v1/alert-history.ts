@@ -40,6 +40,10 @@ const RESOLVED_CACHE_MS = 1000;
 const RESOLVED_WINDOW_MS = 86_400_000 + 60_000;
 /** The most resolved alerts one answer lists. */
 const RESOLVED_LIMIT = 500;
+/** How long history rows are kept by default: a year and a bit, like the daily uptime counts of checks. */
+export const ALERT_HISTORY_RETENTION_MS = 370 * 86_400_000;
+/** How often old history rows are pruned. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 interface ResolvedSnapshot {
   /** The rows cover changes at or after this time (the newest RESOLVED_LIMIT of them). */
@@ -62,6 +66,7 @@ export class AlertHistory {
   private loading: { readonly generation: number; readonly promise: Promise<ResolvedSnapshot> } | undefined;
   /** Bumped on every write, so a read that started before it is not kept. */
   private generation = 0;
+  private lastPruneMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly sql: SqlFn,
@@ -69,6 +74,7 @@ export class AlertHistory {
     private readonly clock: Clock,
     private readonly onChange: (a: AlertJson) => void,
     private readonly onError: (err: unknown) => void,
+    private readonly retentionMs = ALERT_HISTORY_RETENTION_MS,
   ) {}
 
   /** Starts sampling every `intervalMs`. */
@@ -88,6 +94,10 @@ export class AlertHistory {
     if (!this.rules) return;
     this.last ??= await this.lastRecorded();
     const now = this.clock.now();
+    if (now - this.lastPruneMs >= PRUNE_EVERY_MS) {
+      this.lastPruneMs = now;
+      await this.prune(now);
+    }
     const current = new Map(currentAlerts(this.rules).map((a) => [a.fingerprint, a]));
     const changes: AlertJson[] = [];
     for (const [fp, a] of current) if (this.last.get(fp)?.state !== a.state) changes.push(a);
@@ -105,6 +115,21 @@ export class AlertHistory {
       this.snapshot = undefined;
       this.onChange(a);
     }
+  }
+
+  /**
+   * Drops rows that changed before the retention window, except the newest row of an alert that is
+   * still pending or firing: that row is what a restart reads to know the alert was already recorded.
+   */
+  async prune(now = this.clock.now()): Promise<number> {
+    const { rows } = await this.sql(
+      `DELETE FROM api_alert_history h WHERE h.changed_at_ms < $1
+         AND (h.state = 'resolved' OR EXISTS (SELECT 1 FROM api_alert_history n WHERE n.fingerprint = h.fingerprint AND n.id > h.id))
+       RETURNING h.id`,
+      [now - this.retentionMs],
+    );
+    if (rows.length > 0) this.snapshot = undefined;
+    return rows.length;
   }
 
   /** The pending and firing alerts as last recorded (the newest row of each fingerprint that is not resolved). */
