@@ -33,7 +33,7 @@ import type { Clock } from '@hlmon/model';
 import { Labels } from '@hlmon/model';
 import { Engine } from '@hlmon/query';
 import { engineQueryFn, MemoryPersistence, parseRuleFile, RuleManager } from '@hlmon/rules';
-import { openStore } from '@hlmon/store';
+import { openStore, sqlMigrations } from '@hlmon/store';
 import { freshPostgresDatabase, listenOnPort0, tempDir } from '@hlmon/testkit';
 import { parseConfig, Scraper } from '@hlmon/scraper';
 import { API_MIGRATIONS, createApp, createServerApi, middlewareAsRouter, restRouter } from '@hlmon/api';
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const db = await freshPostgresDatabase();
   const store = await openStore({
     url: db.url, poolMax: 8,
-    extraMigrations: API_MIGRATIONS.map((m) => ({ name: `api_${m.name}`, up: async (knex) => { await knex.raw(m.sql); } })),
+    extraMigrations: sqlMigrations('api', API_MIGRATIONS),
   });
   const dir = await tempDir('hlmon-bench-api-');
   // The checks' target: a loopback site that always answers 200.

@@ -6,6 +6,7 @@ import { Engine } from '@hlmon/query';
 import { engineQueryFn, parseRuleFile, RULES_MIGRATIONS, RuleManager, SqlPersistence } from '@hlmon/rules';
 import { Scraper } from '@hlmon/scraper';
 import { openTestStore, tempDir, type TempDir, type TestStore } from '@hlmon/testkit';
+import { sqlMigrations } from '@hlmon/store';
 import { API_MIGRATIONS, createApp, createServerApi, middlewareAsRouter, type ServerApi } from '@hlmon/api';
 
 const MINUTE = 60_000;
@@ -62,8 +63,8 @@ describe('alert history across a restart on the same database', function () {
   before(async () => {
     test = await openTestStore('postgres', {
       extraMigrations: [
-        ...RULES_MIGRATIONS.map((m) => ({ name: `rules_${m.name}`, up: async (knex: { raw(sql: string): Promise<unknown> }) => { await knex.raw(m.sql); } })),
-        ...API_MIGRATIONS.map((m) => ({ name: `api_${m.name}`, up: async (knex: { raw(sql: string): Promise<unknown> }) => { await knex.raw(m.sql); } })),
+        ...sqlMigrations('rules', RULES_MIGRATIONS),
+        ...sqlMigrations('api', API_MIGRATIONS),
       ],
     });
     dir = await tempDir('hlmon-alert-restart-');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ManualClock } from '@hlmon/model';
 import { openTestStore, type TestStore } from '@hlmon/testkit';
+import { sqlMigrations } from '@hlmon/store';
 import { API_MIGRATIONS } from '@hlmon/api';
 import { AlertHistory } from '../src/v1/alert-history.js';
 
@@ -12,7 +13,7 @@ describe('alert history retention', function () {
 
   before(async () => {
     test = await openTestStore('postgres', {
-      extraMigrations: API_MIGRATIONS.map((m) => ({ name: `api_${m.name}`, up: async (knex: { raw(sql: string): Promise<unknown> }) => { await knex.raw(m.sql); } })),
+      extraMigrations: sqlMigrations('api', API_MIGRATIONS),
     });
   });
   after(async () => { await test?.dispose(); });

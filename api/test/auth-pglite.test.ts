@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ManualClock } from '@hlmon/model';
 import { openTestStore, type TestStore } from '@hlmon/testkit';
+import { sqlMigrations } from '@hlmon/store';
 import { API_MIGRATIONS, AuthStore } from '@hlmon/api';
 
 // The zero-setup server runs on the embedded PGlite: the API's tables and statements must work there too.
@@ -11,7 +12,7 @@ describe('auth: the API tables on the embedded database (PGlite)', function () {
   const clock = new ManualClock(1_700_000_000_000);
   before(async () => {
     t = await openTestStore('pglite', {
-      extraMigrations: API_MIGRATIONS.map((m) => ({ name: `api_${m.name}`, up: async (knex) => { await knex.raw(m.sql); } })),
+      extraMigrations: sqlMigrations('api', API_MIGRATIONS),
     });
     store = new AuthStore((text, params) => t.store.sql(text, params), clock, 3_600_000);
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Labels, ManualClock } from '@hlmon/model';
 import { Engine } from '@hlmon/query';
 import { openTestStore, type TestStore } from '@hlmon/testkit';
+import { sqlMigrations } from '@hlmon/store';
 import { API_MIGRATIONS } from '@hlmon/api';
 import { CheckDailyCounts, ratiosOf, type CountsByCheck } from '../src/v1/check-daily.js';
 
@@ -28,7 +29,7 @@ describe('daily uptime counts per check', function () {
 
   before(async () => {
     test = await openTestStore('postgres', {
-      extraMigrations: API_MIGRATIONS.map((m) => ({ name: `api_${m.name}`, up: async (knex) => { await knex.raw(m.sql); } })),
+      extraMigrations: sqlMigrations('api', API_MIGRATIONS),
     });
     await test.store.ensurePartitions(START - DAY, NOW + DAY);
     const app = test.store.appender();

@@ -14,6 +14,7 @@ import { Engine } from '@hlmon/query';
 import { Dispatcher, MemoryPersistence, parseAlertingConfig, parseRuleFile, RuleManager, Silences, engineQueryFn } from '@hlmon/rules';
 import { parseConfig, Scraper, type HlmonConfig } from '@hlmon/scraper';
 import { listenOnPort0, openTestStore, tempDir, type Listening, type TempDir, type TestStore } from '@hlmon/testkit';
+import { sqlMigrations } from '@hlmon/store';
 import { API_MIGRATIONS, createApp, createServerApi, middlewareAsRouter, prometheusRouter, restRouter, type Role, type ServerApi } from '@hlmon/api';
 import type { Router } from '@koa/router';
 
@@ -97,7 +98,7 @@ export const ADMIN = { username: 'admin', password: 'correct horse battery' };
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const clock = opts.clock ?? systemClock;
   const test = await openTestStore('postgres', {
-    extraMigrations: API_MIGRATIONS.map((m) => ({ name: `api_${m.name}`, up: async (knex) => { await knex.raw(m.sql); } })),
+    extraMigrations: sqlMigrations('api', API_MIGRATIONS),
   });
   const dir: TempDir = await tempDir('hlmon-api-');
   const exporter = await listenOnPort0((_req, res) => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { FLOAT_OUT_OF_RANGE, INVALID_FLOAT, TextCache, TextParser, formatGoFloat, parseGoFloat } from '@hlmon/model';
+import { seededRandom } from '@hlmon/testkit';
 
 const parse = (s: string) => parseGoFloat(s, 0, s.length);
 
@@ -68,17 +69,7 @@ describe('formatGoFloat', () => {
 });
 
 describe('reading values bit-exactly (random corpus, fixed seed)', () => {
-  /** mulberry32: every run sees the same corpus. */
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const rng = seededRandom;
 
   /** Decimals in the shapes exporters write and beyond: up to 25 digits each side, exponents to ±340. */
   function corpus(n: number): string[] {

@@ -8,22 +8,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ParseError, TextParser, parseAll, writeText, type MetricFamily, type TextFormat } from '@hlmon/model';
+import { seededRandom } from '@hlmon/testkit';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const node = readFileSync(path.join(here, 'fixtures', 'node_exporter-1.5.txt'), 'utf8');
 const blackbox = readFileSync(path.join(here, 'fixtures', 'blackbox_exporter-0.23-http_2xx.txt'), 'utf8');
 
-/** mulberry32: a tiny seeded PRNG, so every run sees the same inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 // Characters that matter to the grammar are over-represented so mutations reach the interesting paths.
 const ALPHABET = '{}=",\\#\n\r\t .-+eE0123456789abcxyz_:NaInf HELP TYPE UNIT EOF ü\u0000\u2028';

@@ -18,7 +18,7 @@ export {
   type ErrorContext,
 } from './errors.js';
 export { parseDatabaseUrl, redactUrl, type DatabaseUrl } from './database-url.js';
-export { MIGRATIONS, CodeMigrationSource, type Migration } from './migrations.js';
+export { MIGRATIONS, CodeMigrationSource, sqlMigrations, type Migration } from './migrations.js';
 export { SeriesIndex, type ResolvedSeries } from './series-index.js';
 export { BinaryCopyWriter, TextCopyWriter, UnnestWriter, formatFloat, type SampleWriter, type SampleColumns } from './sample-writer.js';
 export { isPortableRegex, matcherCondition, matchersWhere, SqlParams } from './matcher-sql.js';

@@ -18,6 +18,14 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
+/**
+ * Another package's plain-SQL migrations (rules, api, cli keep theirs as `{ name, sql }` so they need no
+ * knex) as store migrations, their names prefixed by the package so two packages cannot collide.
+ */
+export function sqlMigrations(prefix: string, list: readonly { readonly name: string; readonly sql: string }[]): Migration[] {
+  return list.map((m) => ({ name: `${prefix}_${m.name}`, up: async (knex) => { await knex.raw(m.sql); } }));
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     name: '0001_series_and_samples',

@@ -8,3 +8,4 @@ export { withStore, openTestStore, ENGINES, type Engine, type StoreContext, type
 export { ManualClock } from '@hlmon/model';
 export { rejects } from './rejects.js';
 export { waitFor } from './wait-for.js';
+export { seededRandom } from './random.js';
