@@ -98,6 +98,9 @@ async function main(): Promise<void> {
     const nullAppender = { append() {}, async commit() { return { samples: 0, seriesAdded: 0 }; }, async rollback() {} };
     const scraper = new Scraper({
       appender: () => (process.env.HLMON_BENCH_NULL_STORE ? nullAppender : store.appender()), dataDir: dir.path,
+      // Write path settings to compare (defaults otherwise): HLMON_BENCH_WRITERS, HLMON_BENCH_COMMIT_SAMPLES.
+      ...(process.env.HLMON_BENCH_WRITERS ? { writers: Number(process.env.HLMON_BENCH_WRITERS) } : {}),
+      ...(process.env.HLMON_BENCH_COMMIT_SAMPLES ? { maxCommitSamples: Number(process.env.HLMON_BENCH_COMMIT_SAMPLES) } : {}),
       log: (level, msg) => { if (level !== 'debug') console.error(`[${level}] ${msg}`); },
     });
     await scraper.start();

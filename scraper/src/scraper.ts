@@ -36,6 +36,8 @@ export interface ScraperOptions {
   readonly maxBufferedSamples?: number;
   /** Samples per commit. */
   readonly maxCommitSamples?: number;
+  /** Commits in flight at once (default 2). */
+  readonly writers?: number;
   /** How long samples may wait in memory to fill a commit (default 1000 ms). */
   readonly maxCommitDelayMs?: number;
   /** First retry delay after a failed commit. */
@@ -242,6 +244,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       ...(this.opts.maxBufferedSamples !== undefined ? { maxBufferedSamples: this.opts.maxBufferedSamples } : {}),
       ...(this.opts.maxCommitSamples !== undefined ? { maxCommitSamples: this.opts.maxCommitSamples } : {}),
       ...(this.opts.maxCommitDelayMs !== undefined ? { maxCommitDelayMs: this.opts.maxCommitDelayMs } : {}),
+      ...(this.opts.writers !== undefined ? { writers: this.opts.writers } : {}),
       ...(this.opts.retryDelayMs !== undefined ? { retryDelayMs: this.opts.retryDelayMs } : {}),
     });
     for (const b of this.early.splice(0)) this.buffer.write(b);
