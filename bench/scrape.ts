@@ -73,6 +73,8 @@ interface PhaseResult {
   held: boolean;
   scrapeP50Ms: number;
   scrapeP99Ms: number;
+  walBytesPerSample: number;
+  checkpoints: number;
 }
 
 async function main(): Promise<void> {
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
     await scraper.start();
     const intervals = (process.env.HLMON_BENCH_INTERVALS ?? '15000,10000,8000,6000,5000,4500,4000,3500,3000,2500,2000,1500,1000').split(',').map(Number);
     for (const [i, intervalMs] of intervals.entries()) {
-      const r = await phase(scraper, port, targets, intervalMs, i === 0 ? phaseSeconds : Math.max(20, phaseSeconds / 3), perScrape, i);
+      const r = await phase(store, scraper, port, targets, intervalMs, i === 0 ? phaseSeconds : Math.max(20, phaseSeconds / 3), perScrape, i);
       results.push(r);
       printPhase(r);
       if (!r.held) break;
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
   console.log(`| machine | ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''} |`);
 }
 
-async function phase(scraper: Scraper, port: number, targets: number, intervalMs: number, seconds: number, perScrape: number, phaseIndex: number): Promise<PhaseResult> {
+async function phase(store: Store, scraper: Scraper, port: number, targets: number, intervalMs: number, seconds: number, perScrape: number, phaseIndex: number): Promise<PhaseResult> {
   // Distinct targets: same server, one path and one `target` label each (hashmod-free, as a user's list would be).
   const list = Array.from({ length: targets }, (_, i) => `{ targets: ['127.0.0.1:${port}'], labels: { target: 't${i}', __metrics_path__: '/t/${i}/metrics' } }`);
   const job = `  - job_name: bench\n    scrape_interval: ${intervalMs}ms\n    scrape_timeout: ${Math.min(10_000, intervalMs)}ms\n    static_configs: [${list.join(', ')}]`;
@@ -178,8 +180,17 @@ async function phase(scraper: Scraper, port: number, targets: number, intervalMs
   const s0 = scraper.schedulerStats();
   const w0 = scraper.writeStats()!.samplesWritten;
   const backlog0 = scraper.writeStats()!.bufferedSamples;
+  // WAL written and checkpoints during the window: both are server-wide, so on the shared server they
+  // include other databases' writes.
+  const walAt = async (): Promise<{ lsn: string; checkpoints: number }> => {
+    const r = (await store.knex.raw('SELECT pg_current_wal_lsn()::text AS lsn, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS checkpoints')).rows[0];
+    return { lsn: r.lsn, checkpoints: Number(r.checkpoints) };
+  };
+  const wal0 = await walAt();
   const t0 = performance.now();
   await sleep(seconds * 1000);
+  const wal1 = await walAt();
+  const walBytes = Number((await store.knex.raw('SELECT pg_wal_lsn_diff(?::pg_lsn, ?::pg_lsn) AS d', [wal1.lsn, wal0.lsn])).rows[0].d);
   const elapsed = (performance.now() - t0) / 1000;
   scraper.off('scrape', onScrape);
   const failed = [...errors.values()].reduce((a, b) => a + b, 0);
@@ -195,11 +206,12 @@ async function phase(scraper: Scraper, port: number, targets: number, intervalMs
   const held = drained && missed === 0 && s1.lagP99Ms < 1000 && !growing;
   const durations = scraper.targets().map((t) => t.lastScrapeDurationMs).sort((a, b) => a - b);
   const q = (x: number): number => durations[Math.min(durations.length - 1, Math.floor(x * durations.length))] ?? 0;
-  return { intervalMs, expectedSamplesPerSec, samplesPerSec, lagP50Ms: s1.lagP50Ms, lagP99Ms: s1.lagP99Ms, missed, backlog, held, scrapeP50Ms: q(0.5), scrapeP99Ms: q(0.99) };
+  const walBytesPerSample = walBytes / Math.max(1, w1.samplesWritten - w0);
+  return { intervalMs, expectedSamplesPerSec, samplesPerSec, lagP50Ms: s1.lagP50Ms, lagP99Ms: s1.lagP99Ms, missed, backlog, held, scrapeP50Ms: q(0.5), scrapeP99Ms: q(0.99), walBytesPerSample, checkpoints: wal1.checkpoints - wal0.checkpoints };
 }
 
 function printPhase(r: PhaseResult): void {
-  console.error(`interval ${r.intervalMs} ms: ${r.samplesPerSec.toFixed(0)} samples/s (expected ${r.expectedSamplesPerSec.toFixed(0)}), lag p50 ${r.lagP50Ms.toFixed(1)} ms p99 ${r.lagP99Ms.toFixed(1)} ms, missed ${r.missed}, backlog ${r.backlog}, scrape duration p50 ${r.scrapeP50Ms.toFixed(0)} ms p99 ${r.scrapeP99Ms.toFixed(0)} ms -> ${r.held ? 'held' : 'FELL BEHIND'}`);
+  console.error(`interval ${r.intervalMs} ms: ${r.samplesPerSec.toFixed(0)} samples/s (expected ${r.expectedSamplesPerSec.toFixed(0)}), lag p50 ${r.lagP50Ms.toFixed(1)} ms p99 ${r.lagP99Ms.toFixed(1)} ms, missed ${r.missed}, backlog ${r.backlog}, scrape duration p50 ${r.scrapeP50Ms.toFixed(0)} ms p99 ${r.scrapeP99Ms.toFixed(0)} ms, server-wide WAL ${r.walBytesPerSample.toFixed(0)} bytes per sample written and ${r.checkpoints} checkpoints -> ${r.held ? 'held' : 'FELL BEHIND'}`);
 }
 
 /** Raw binary COPY of (series_id, t, v) rows into the samples table on one connection, encoding included. */
