@@ -6,11 +6,11 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ApiClient } from '../api-client.js';
-import { Loader } from '../loader.js';
 import { renderLoad } from '../states.js';
 import { shared } from '../styles.js';
-import { checkStatus, loadCheckRows, patchCheck, RecentResults, type CheckEvent } from '../checks-data.js';
-import { StreamWatch, type LiveStream } from '../live-stream.js';
+import { checkStatus } from '../checks-data.js';
+import type { LiveStream } from '../live-stream.js';
+import { LiveCheckRows } from '../live-check-rows.js';
 import { formatDuration, formatPercent } from '../format.js';
 import './hl-heartbeat.js';
 
@@ -29,19 +29,11 @@ export class HlChecksSummary extends LitElement {
   @property({ type: Number }) tick = 0;
   /** The live stream; while it is live, results arrive as events and `tick` no longer reloads. */
   @property({ attribute: false }) stream: LiveStream | undefined;
-  private readonly recent = new RecentResults();
-  private readonly checks = new Loader(this, (signal) => loadCheckRows(this.api, signal, this.recent));
-  private lastFullLoadMs = 0;
-  // Every result patches its row at once; the uptime ratios are reloaded in full at most every 10 s.
-  private readonly live = new StreamWatch(this, () => this.stream, () => ['checks'], (data) => {
-    this.recent.record(data as CheckEvent);
-    if (this.checks.value) { this.checks.value = patchCheck(this.checks.value, data as CheckEvent); this.requestUpdate(); }
-    if (Date.now() - this.lastFullLoadMs > 10_000) this.reload();
-  }, () => this.reload(), 0);
+  private readonly live = new LiveCheckRows(this);
+  private readonly checks = this.live.rows;
 
   private reload(): void {
-    this.lastFullLoadMs = Date.now();
-    void this.checks.run();
+    this.live.reload();
   }
 
   protected override updated(changed: PropertyValues<this>): void {

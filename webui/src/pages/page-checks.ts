@@ -7,11 +7,11 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ApiClient } from '../api-client.js';
-import { Loader } from '../loader.js';
 import { renderLoad } from '../states.js';
 import { shared } from '../styles.js';
-import { checkStatus, loadCheckRows, patchCheck, RecentResults, type CheckEvent, type CheckRow } from '../checks-data.js';
-import { StreamWatch, type LiveStream } from '../live-stream.js';
+import { checkStatus, type CheckRow } from '../checks-data.js';
+import type { LiveStream } from '../live-stream.js';
+import { LiveCheckRows } from '../live-check-rows.js';
 import { formatDuration, formatPercent } from '../format.js';
 import '../components/hl-chart.js';
 import '../components/hl-heartbeat.js';
@@ -39,19 +39,11 @@ export class PageChecks extends LitElement {
   @state() private editing: string | undefined;
   /** The outcome of the last row action (pause, resume, edit, delete), announced to screen readers. */
   @state() private actionMessage = '';
-  private readonly recent = new RecentResults();
-  private readonly checks = new Loader(this, (signal) => loadCheckRows(this.api, signal, this.recent));
-  private lastFullLoadMs = 0;
-  // Every result patches its row at once; the uptime ratios are reloaded in full at most every 10 s.
-  private readonly live = new StreamWatch(this, () => this.stream, () => ['checks'], (data) => {
-    this.recent.record(data as CheckEvent);
-    if (this.checks.value) { this.checks.value = patchCheck(this.checks.value, data as CheckEvent); this.requestUpdate(); }
-    if (Date.now() - this.lastFullLoadMs > 10_000) this.reload();
-  }, () => this.reload(), 0);
+  private readonly live = new LiveCheckRows(this);
+  private readonly checks = this.live.rows;
 
   private reload(): void {
-    this.lastFullLoadMs = Date.now();
-    void this.checks.run();
+    this.live.reload();
   }
   private readonly durationQueries = [{ expr: 'probe_duration_seconds{job="check"}', legend: '{{check}}' }];
 
