@@ -13,26 +13,21 @@
  * 10 MB of resident memory (7.5 MB empty), which is why `--runtime.worker-thread` is off by default.
  */
 import { Worker } from 'node:worker_threads';
-import type { CollectorContext, DockerSettings, HostPaths } from './collector.js';
+import type { CollectorContext } from './collector.js';
 import { MetricWriter, type MetricType } from './metric-writer.js';
 import type { CollectorResult, RemoteCollectors } from './scrape-runner.js';
 
 /** Collectors worth a second thread, heaviest first: together about half of a scrape's collector time. */
 export const WORKER_COLLECTORS: readonly string[] = ['netclass', 'netstat', 'filesystem', 'arp', 'conntrack'];
 
-/** What the worker needs to create its collectors: the context without what cannot cross threads. */
-export interface WorkerSettings {
+/**
+ * What the worker needs to create its collectors: the context without what cannot cross threads (the
+ * file reader, the clock and the logger are made anew in the worker).
+ */
+export type WorkerSettings = Omit<CollectorContext, 'files' | 'clock' | 'logger'> & {
   readonly names: readonly string[];
   readonly timeoutMs: number;
-  readonly paths: HostPaths;
-  readonly platform: NodeJS.Platform;
-  readonly textfileDirectory: string;
-  readonly filesystemMountPointsExclude: RegExp;
-  readonly filesystemFsTypesExclude: RegExp;
-  readonly diskstatsDeviceExclude: RegExp;
-  readonly netDeviceExclude: RegExp | undefined;
-  readonly docker: DockerSettings;
-}
+};
 
 /** A family as the worker sends it. */
 export interface WireFamily {
