@@ -13,5 +13,6 @@ export type { ProbeResult, ProbeMetric, Probe } from './checks/probe.js';
 export { PROBES } from './checks/registry.js';
 export type { SampleBatch, SampleSink } from './scrape/batch.js';
 export { Spool } from './write/spool.js';
+export { SCRAPER_NODE_FLAGS } from './node-flags.js';
 export { WriteBuffer, type WriteBufferOptions, type WriteStats } from './write/write-buffer.js';
 export { readFileSdFile } from './discovery/file-sd.js';
