@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Labels, STALE_NAN, systemClock } from '@hlmon/model';
 import { type SampleBatch, Spool, WriteBuffer } from '@hlmon/scraper';
+import { seededRandom } from '@hlmon/testkit';
 import { SwitchableStore } from './helpers/memory-appender.js';
 
 const series = Labels.from({ __name__: 'm', job: 'j' });
@@ -176,6 +177,88 @@ describe('write buffer and spool', () => {
     await spool.ack(first!.position);
     const reopened = await Spool.open(dir);
     expect((await reopened.peek())!.batch.v[0]).to.equal(1);
+  });
+
+  it('writes a key once per segment: a record of series already spooled holds numbers, not their keys', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+    const spool = await Spool.open(dir);
+    // Keys as varied as real ones (deflate would shrink 500 near-identical keys to almost nothing anyway).
+    const random = seededRandom(7);
+    const keys = Array.from({ length: 500 }, (_, k) => series.with('id', Array.from({ length: 40 }, () => Math.floor(random() * 36).toString(36)).join('')).with('k', String(k)));
+    const many = (i: number): SampleBatch => ({ labels: [...keys], t: keys.map((_, k) => i * 1000 + k), v: keys.map(() => i) });
+    await spool.append([many(0)]);
+    const first = spool.bytes;
+    await spool.append([many(1)]);
+    const second = spool.bytes - first;
+    // 500 keys of ~25 bytes each are in the first record only.
+    expect(second).to.be.below(first / 2);
+    const reopened = await Spool.open(dir);
+    const got: string[] = [];
+    for (let rec = await reopened.peek(); rec; rec = await reopened.peek()) {
+      got.push(`${rec.batch.labels[499]!.key === keys[499]!.key} ${rec.batch.t[499]}`);
+      await reopened.ack(rec.position);
+    }
+    expect(got).to.deep.equal(['true 499', 'true 1499']);
+  });
+
+  it('reads the right series when a restart resumes in the middle of a segment, past the records that defined its keys', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+    const spool = await Spool.open(dir);
+    const a = Labels.from({ __name__: 'a' }), b = Labels.from({ __name__: 'b' }), c = Labels.from({ __name__: 'c' });
+    await spool.append([{ labels: [a, b], t: [1, 1], v: [1, 2] }]);
+    await spool.append([{ labels: [b, c, a], t: [2, 2, 2], v: [3, 4, 5] }]);
+    const rec = await spool.peek();
+    await spool.ack(rec!.position);
+    await spool.close();
+    // The same record again before its acknowledgement (a failed commit) must not learn its keys twice.
+    const reopened = await Spool.open(dir);
+    const second = await reopened.peek();
+    expect((await reopened.peek())!.batch.labels.map((l) => l.key)).to.deep.equal(second!.batch.labels.map((l) => l.key));
+    expect(second!.batch.labels.map((l) => l.metricName)).to.deep.equal(['b', 'c', 'a']);
+    expect(second!.batch.v).to.deep.equal([3, 4, 5]);
+    // Appending after a restart starts a segment of its own, with its own dictionary.
+    await reopened.append([{ labels: [c], t: [3], v: [6] }]);
+    await reopened.ack(second!.position);
+    const third = await reopened.peek();
+    expect(third!.batch.labels[0]!.key).to.equal(c.key);
+    expect(third!.batch.v).to.deep.equal([6]);
+    await reopened.close();
+  });
+
+  it('numbers keys afresh when a consumed segment number comes back at stop', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+    const spool = await Spool.open(dir);
+    const a = Labels.from({ __name__: 'a' }), b = Labels.from({ __name__: 'b' });
+    await spool.append([{ labels: [a], t: [1], v: [1] }]);
+    const rec = await spool.peek();
+    await spool.ack(rec!.position);
+    expect(await spool.peek()).to.equal(undefined); // the segment is consumed and removed
+    await spool.prepend([{ labels: [b], t: [2], v: [2] }]); // takes the first segment number again
+    await spool.append([{ labels: [a, b], t: [3, 3], v: [3, 4] }]);
+    await spool.close();
+    const reopened = await Spool.open(dir);
+    const got: string[] = [];
+    for (let r = await reopened.peek(); r; r = await reopened.peek()) {
+      got.push(r.batch.labels.map((l, i) => `${l.metricName}@${r.batch.t[i]}`).join(','));
+      await reopened.ack(r.position);
+    }
+    expect(got).to.deep.equal(['b@2', 'a@3,b@3']);
+  });
+
+  it('replays a spool written by the earlier record format (keys in every record)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hlmon-spool-'));
+    await cp(new URL('./fixtures/spool-v1', import.meta.url), dir, { recursive: true });
+    const spool = await Spool.open(dir);
+    const got: string[] = [];
+    for (let rec = await spool.peek(); rec; rec = await spool.peek()) {
+      got.push(`${rec.batch.id}: ${rec.batch.labels.map((l, i) => `${l.get('k')}@${rec.batch.t[i]}=${Number.isNaN(rec.batch.v[i]) ? 'stale' : rec.batch.v[i]}`).join(' ')}`);
+      await spool.ack(rec.position);
+    }
+    expect(got).to.deep.equal([
+      'v1-record-0: 0@0=0 1@1=0.1 2@2=0.2 3@3=stale',
+      'v1-record-1: 0@1000=1 1@1001=1.1 2@1002=1.2 3@1003=stale',
+      'v1-record-2: 0@2000=2 1@2001=2.1 2@2002=2.2 3@2003=stale',
+    ]);
   });
 
   it('retries a commit whose acknowledgement was lost under the same batch id, so it is written once', async () => {
