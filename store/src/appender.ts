@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { inTransaction } from './connection.js';
 import { BadInputError, StoreError } from './errors.js';
 import { DAY_MS, type PartitionManager } from './partitions.js';
-import type { SampleWriter } from './sample-writer.js';
+import { orderBySeries, type SampleWriter } from './sample-writer.js';
 import type { ResolvedSeries, SeriesIndex } from './series-index.js';
 
 /**
@@ -135,9 +135,9 @@ export class StoreAppender implements Appender {
         // rejected commit should not leave half-rewritten state behind for debugging).
         seriesIds = seriesIds.map((id) => (id < 0 ? idOfSlot[-id - 1]! : id));
       }
-      await writer.write(conn, {
+      await writer.write(conn, orderBySeries({
         seriesIds, timestamps: this.timestamps.subarray(0, n), values: this.values.subarray(0, n), stale: this.stale.subarray(0, n),
-      });
+      }));
       return resolved;
     });
     this.clear();

@@ -20,6 +20,6 @@ export {
 export { parseDatabaseUrl, redactUrl, type DatabaseUrl } from './database-url.js';
 export { MIGRATIONS, CodeMigrationSource, sqlMigrations, type Migration } from './migrations.js';
 export { SeriesIndex, type ResolvedSeries } from './series-index.js';
-export { BinaryCopyWriter, TextCopyWriter, UnnestWriter, formatFloat, type SampleWriter, type SampleColumns } from './sample-writer.js';
+export { BinaryCopyWriter, TextCopyWriter, UnnestWriter, formatFloat, orderBySeries, type SampleWriter, type SampleColumns } from './sample-writer.js';
 export { isPortableRegex, matcherCondition, matchersWhere, SqlParams } from './matcher-sql.js';
 export { partitionName, DAY_MS } from './partitions.js';

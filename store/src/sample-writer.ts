@@ -29,6 +29,55 @@ function isStale(columns: SampleColumns, i: number): boolean {
   return v === null || v === undefined || (columns.stale !== undefined && columns.stale[i] !== 0);
 }
 
+const TWO_21 = 2097152;
+const TWO_32_ID = 4294967296;
+
+/**
+ * The rows of `columns` ordered by series id (appended order among a series' own rows). PostgreSQL inserts
+ * every row into the `(series_id, t)` index with a descent to the leaf that holds the series' latest
+ * entries; in id order, one commit visits each leaf once, in index order, instead of hopping across the
+ * index (a commit holds a hundred targets' scrapes, and one target's series are spread over the index:
+ * ids are handed out per commit, in key order across the targets of that commit). Measured with an index
+ * larger than shared_buffers (512,000 series, 30 rows each, commits of 51,200 rows): 81-161k rows/s
+ * sorted against 50-95k as scraped, round by round.
+ */
+export function orderBySeries(columns: Required<SampleColumns> & { readonly seriesIds: Float64Array | number[] }): SampleColumns {
+  const { seriesIds, timestamps, values, stale } = columns;
+  const n = seriesIds.length;
+  if (n < 2) return columns;
+  let sorted = true;
+  let small = n < TWO_21;
+  for (let i = 0; i < n; i++) {
+    const id = seriesIds[i]!;
+    if (i > 0 && id < seriesIds[i - 1]!) sorted = false;
+    if (id >= TWO_32_ID || id < 0) small = false;
+  }
+  if (sorted) return columns;
+  let order: ArrayLike<number>;
+  if (small) {
+    // id * 2^21 + position is exact in a double and sorts by id, then position: Float64Array's own sort
+    // (numeric, native, no comparator calls) does the work.
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = seriesIds[i]! * TWO_21 + i;
+    keys.sort();
+    const o = new Uint32Array(n);
+    for (let i = 0; i < n; i++) o[i] = keys[i]! % TWO_21;
+    order = o;
+  } else {
+    order = Array.from({ length: n }, (_, i) => i).sort((a, b) => seriesIds[a]! - seriesIds[b]! || a - b);
+  }
+  const ids = new Float64Array(n), ts = new Float64Array(n), vs = new Float64Array(n), st = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    ids[i] = seriesIds[j]!;
+    ts[i] = timestamps[j]!;
+    const v = values[j];
+    if (v === null || v === undefined || stale[j] !== 0) st[i] = 1;
+    else vs[i] = v;
+  }
+  return { seriesIds: ids, timestamps: ts, values: vs, stale: st };
+}
+
 /** Writes sample rows on a connection, inside the caller's transaction. */
 export interface SampleWriter {
   /** Short name for logs and benchmarks. */
