@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The hlmon command. The code lives in dist/ (built by `npm ci` through the root `prepare` script).
 // The V8 flag above is SCRAPER_NODE_FLAGS (scraper/src/node-flags.ts says why); `npm start` and
 // docker-compose.yml pass the same, since a shebang is ignored when node is invoked directly.
