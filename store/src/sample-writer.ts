@@ -41,8 +41,8 @@ const TWO_32_ID = 4294967296;
  * larger than shared_buffers (512,000 series, 30 rows each, commits of 51,200 rows): 81-161k rows/s
  * sorted against 50-95k as scraped, round by round.
  */
-export function orderBySeries(columns: Required<SampleColumns> & { readonly seriesIds: Float64Array | number[] }): SampleColumns {
-  const { seriesIds, timestamps, values, stale } = columns;
+export function orderBySeries(columns: SampleColumns): SampleColumns {
+  const { seriesIds, timestamps, values } = columns;
   const n = seriesIds.length;
   if (n < 2) return columns;
   let sorted = true;
@@ -71,9 +71,8 @@ export function orderBySeries(columns: Required<SampleColumns> & { readonly seri
     const j = order[i]!;
     ids[i] = seriesIds[j]!;
     ts[i] = timestamps[j]!;
-    const v = values[j];
-    if (v === null || v === undefined || stale[j] !== 0) st[i] = 1;
-    else vs[i] = v;
+    if (isStale(columns, j)) st[i] = 1;
+    else vs[i] = values[j]!;
   }
   return { seriesIds: ids, timestamps: ts, values: vs, stale: st };
 }

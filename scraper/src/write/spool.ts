@@ -139,27 +139,37 @@ function labelsOf(key: string, cache: Map<string, Labels>): Labels {
 class MissingKeysError extends Error {}
 
 /**
- * Decodes a record payload back into a batch. `segmentKeys` are the keys of the record's segment read so
- * far (records of the dictionary format add theirs to it, once: decoding the same record again adds
- * nothing); `labelCache` maps label keys to Labels across records, since parsing a key costs far more
- * than a lookup.
+ * Reads an inflated record's header. A record of the dictionary format adds its new keys to
+ * `segmentKeys` (once: the same record read again adds nothing). Returns where the columns start.
  */
-export async function decodePayload(payload: Buffer, labelCache: Map<string, Labels> = new Map(), segmentKeys: SegmentKeys = []): Promise<SampleBatch> {
-  const body = await inflateAsync(payload);
-  let labels: Labels[];
-  let id: string | undefined;
-  let o: number;
+function readHeader(body: Buffer, labelCache: Map<string, Labels>, segmentKeys: SegmentKeys): { dict: boolean; keys: string[]; id: string | undefined; columnsAt: number } {
   if (body.readUInt32LE(0) === DICT_MAGIC) {
     const hl = body.readUInt32LE(4);
     const header = JSON.parse(body.subarray(8, 8 + hl).toString('utf8')) as { keys: string[]; base: number; id?: string };
-    id = header.id;
     if (segmentKeys.length === header.base) {
       for (const k of header.keys) segmentKeys.push(labelsOf(k, labelCache));
     } else if (segmentKeys.length < header.base + header.keys.length) {
       throw new MissingKeysError(`record needs keys from ${header.base}, reader has ${segmentKeys.length}`);
     }
-    const n = (body.length - 8 - hl) / 21;
-    o = 8 + hl;
+    return { dict: true, keys: header.keys, id: header.id, columnsAt: 8 + hl };
+  }
+  const hl = body.readUInt32LE(0);
+  const header = JSON.parse(body.subarray(4, 4 + hl).toString('utf8')) as { keys: string[]; id?: string };
+  return { dict: false, keys: header.keys, id: header.id, columnsAt: 4 + hl };
+}
+
+/**
+ * Decodes a record payload back into a batch. `segmentKeys` are the keys of the record's segment read so
+ * far (see readHeader); `labelCache` maps label keys to Labels across records, since parsing a key costs
+ * far more than a lookup.
+ */
+export async function decodePayload(payload: Buffer, labelCache: Map<string, Labels> = new Map(), segmentKeys: SegmentKeys = []): Promise<SampleBatch> {
+  const body = await inflateAsync(payload);
+  const { dict, keys, id, columnsAt } = readHeader(body, labelCache, segmentKeys);
+  let labels: Labels[];
+  let o = columnsAt;
+  if (dict) {
+    const n = (body.length - columnsAt) / 21;
     labels = new Array<Labels>(n);
     for (let i = 0; i < n; i++, o += 4) {
       const l = segmentKeys[body.readUInt32LE(o)];
@@ -167,11 +177,7 @@ export async function decodePayload(payload: Buffer, labelCache: Map<string, Lab
       labels[i] = l;
     }
   } else {
-    const hl = body.readUInt32LE(0);
-    const header = JSON.parse(body.subarray(4, 4 + hl).toString('utf8')) as { keys: string[]; id?: string };
-    id = header.id;
-    labels = header.keys.map((k) => labelsOf(k, labelCache));
-    o = 4 + hl;
+    labels = keys.map((k) => labelsOf(k, labelCache));
   }
   const n = labels.length;
   // Arrays are filled by push: V8 canonicalises NaN payloads in holey double arrays (new Array(n)),
@@ -356,7 +362,7 @@ export class Spool {
       const len = head.readUInt32LE(0);
       const payload = Buffer.alloc(len);
       if ((await fh.read(payload, 0, len, at + 8)).bytesRead !== len || crc32(payload) !== head.readUInt32LE(4)) break;
-      await decodePayload(payload, this.labelCache, keys);
+      readHeader(await inflateAsync(payload), this.labelCache, keys);
       at += 8 + len;
     }
     return keys;
